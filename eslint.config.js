@@ -11,7 +11,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/config.ts", "src/main.ts", "src/instrumentation.ts", "src/cli/**", "test/**", "bench/**", "drizzle.config.ts", "vitest.config.ts"],
+    files: ["src/config.ts", "src/main.ts", "src/migrate.ts", "src/instrumentation.ts", "src/cli/**", "test/**", "bench/**", "drizzle.config.ts", "vitest.config.ts"],
     rules: { "no-restricted-properties": "off" },
   },
   {

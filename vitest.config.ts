@@ -1,11 +1,31 @@
 import { defineConfig } from "vitest/config";
 
+// Tests that touch the database run twice: on a real PostgreSQL and on embedded PGlite.
+const DATABASE_TESTS = ["test/db/**/*.test.ts", "test/http/**/*.test.ts", "test/evaluation/**/*.test.ts", "test/e2e/**/*.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
-    reporters: ["default"],
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: DATABASE_TESTS },
+      },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: DATABASE_TESTS,
+          globalSetup: ["test/helpers/postgres-setup.ts"],
+          env: { TEST_DATABASE: "postgres" },
+        },
+      },
+      {
+        extends: true,
+        test: { name: "pglite", include: DATABASE_TESTS, env: { TEST_DATABASE: "pglite" } },
+      },
+    ],
   },
 });

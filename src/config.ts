@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { parseDuration } from "./analysis/duration.js";
+
+const LogLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./.data"),
+  GATES_DIR: z.string().min(1).optional(),
+  PROMETHEUS_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  SOURCES_FILE: z.string().min(1).optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  LOG_LEVEL: LogLevel.default("info"),
+  SCHEDULER_TICK: z
+    .string()
+    .default("5s")
+    .refine((text) => (parseDuration(text) ?? 0) >= 100, "must be a duration of at least 100ms, such as 5s"),
+  SCHEDULER_ENABLED: z.enum(["true", "false"]).default("true"),
+  SOURCE_TIMEOUT: z
+    .string()
+    .default("10s")
+    .refine((text) => (parseDuration(text) ?? 0) >= 100, "must be a duration of at least 100ms, such as 10s"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset: embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  gatesDir: string | undefined;
+  prometheusUrl: string | undefined;
+  sourcesFile: string | undefined;
+  /** Base of the links the API returns; defaults to the listening address. */
+  publicUrl: string;
+  logLevel: z.infer<typeof LogLevel>;
+  schedulerTickMs: number;
+  schedulerEnabled: boolean;
+  sourceTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+  }
+}
+
+/** Reads the configuration from an environment object. Pure: the caller passes `process.env`. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const listenHost = e.HOST === "0.0.0.0" || e.HOST === "::" ? "127.0.0.1" : e.HOST;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    gatesDir: e.GATES_DIR,
+    prometheusUrl: e.PROMETHEUS_URL?.replace(/\/+$/, ""),
+    sourcesFile: e.SOURCES_FILE,
+    publicUrl: (e.PUBLIC_URL ?? `http://${listenHost}:${e.PORT}`).replace(/\/+$/, ""),
+    logLevel: e.LOG_LEVEL,
+    schedulerTickMs: parseDuration(e.SCHEDULER_TICK) ?? 5_000,
+    schedulerEnabled: e.SCHEDULER_ENABLED === "true",
+    sourceTimeoutMs: parseDuration(e.SOURCE_TIMEOUT) ?? 10_000,
+  };
+}

@@ -1,0 +1,132 @@
+import { asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { summarizeCheck, type CheckResult } from "../../analysis/check-result.js";
+import type { PolicyState } from "../../analysis/policy.js";
+import type { Verdict } from "../../analysis/types.js";
+import type { Database, DbOrTx } from "../client.js";
+import { checkResults, evaluations, rollouts } from "../schema/index.js";
+import type { RolloutRow } from "./rollouts.js";
+
+export type EvaluationRow = typeof evaluations.$inferSelect;
+export type CheckResultRow = typeof checkResults.$inferSelect;
+
+export interface EvaluationRecord {
+  rolloutId: string;
+  evaluatedAt: Date;
+  verdict: Verdict;
+  isFinal: boolean;
+  reason: string;
+  score: number | null;
+  trigger: "scheduler" | "request";
+  durationMs: number;
+  results: CheckResult[];
+  policyState: PolicyState;
+  nextEvaluationAt: Date;
+  /** For scheduler runs: the lease owner; the write is dropped if the lease was lost meanwhile. */
+  leaseOwner?: string;
+}
+
+/**
+ * Stores one evaluation, its check results and the rollout's new state in one transaction.
+ * Returns undefined (and writes nothing) when the rollout became final, or its lease moved to
+ * another replica, while the evaluation ran.
+ */
+export async function recordEvaluation(db: Database, record: EvaluationRecord): Promise<RolloutRow | undefined> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(rollouts).where(eq(rollouts.id, record.rolloutId)).for("update");
+    if (!current || current.isFinal) return undefined;
+    if (record.leaseOwner !== undefined && current.leaseOwner !== record.leaseOwner) return undefined;
+    const sequence = current.evaluationCount + 1;
+    const [evaluation] = await tx
+      .insert(evaluations)
+      .values({
+        rolloutId: record.rolloutId,
+        sequence,
+        evaluatedAt: record.evaluatedAt,
+        verdict: record.verdict,
+        isFinal: record.isFinal,
+        reason: record.reason,
+        score: record.score,
+        trigger: record.trigger,
+        durationMs: Math.round(record.durationMs),
+      })
+      .returning({ id: evaluations.id });
+    if (!evaluation) throw new Error("evaluation insert returned no row");
+    if (record.results.length > 0) {
+      await tx.insert(checkResults).values(
+        record.results.map((result, position) => ({
+          evaluationId: evaluation.id,
+          rolloutId: record.rolloutId,
+          checkName: result.name,
+          position,
+          result: result.result,
+          critical: result.critical,
+          summary: result.summary,
+          test: result.details.test,
+          pValue: finiteOrNull(result.details.pValue),
+          estimate: finiteOrNull(result.details.interval?.estimate),
+          lower: finiteOrNull(result.details.interval?.lower),
+          upper: finiteOrNull(result.details.interval?.upper),
+          relativeChange: finiteOrNull(result.details.relativeChange),
+          details: result.details,
+          evaluatedAt: record.evaluatedAt,
+        })),
+      );
+    }
+    const [updated] = await tx
+      .update(rollouts)
+      .set({
+        verdict: record.verdict,
+        isFinal: record.isFinal,
+        reason: record.reason,
+        score: record.score,
+        evaluationCount: sequence,
+        evaluatedAt: record.evaluatedAt,
+        nextEvaluationAt: record.nextEvaluationAt,
+        finishedAt: record.isFinal ? record.evaluatedAt : null,
+        policyState: record.policyState,
+        latestChecks: record.results.map(summarizeCheck),
+        leaseOwner: null,
+        leaseUntil: null,
+      })
+      .where(eq(rollouts.id, record.rolloutId))
+      .returning();
+    return updated;
+  });
+}
+
+function finiteOrNull(value: number | null | undefined): number | null {
+  return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+/** Marks an open rollout final with a halt verdict; undefined when it was already final. */
+export async function finishRollout(
+  db: DbOrTx,
+  params: { id: string; reason: string; now: Date },
+): Promise<RolloutRow | undefined> {
+  const [row] = await db
+    .update(rollouts)
+    .set({ verdict: "halt", isFinal: true, reason: params.reason, finishedAt: params.now, leaseOwner: null, leaseUntil: null })
+    .where(sql`${rollouts.id} = ${params.id} AND NOT ${rollouts.isFinal}`)
+    .returning();
+  return row;
+}
+
+/** A rollout's evaluations, newest first, with their check results in gate order. */
+export async function listEvaluations(
+  db: DbOrTx,
+  params: { rolloutId: string; limit: number },
+): Promise<Array<EvaluationRow & { checks: CheckResultRow[] }>> {
+  const rows = await db
+    .select()
+    .from(evaluations)
+    .where(eq(evaluations.rolloutId, params.rolloutId))
+    .orderBy(desc(evaluations.sequence))
+    .limit(params.limit);
+  if (rows.length === 0) return [];
+  const checks = await db
+    .select()
+    .from(checkResults)
+    .where(inArray(checkResults.evaluationId, rows.map((row) => row.id)))
+    .orderBy(asc(checkResults.position));
+  return rows.map((row) => ({ ...row, checks: checks.filter((check) => check.evaluationId === row.id) }));
+}

@@ -1,0 +1,107 @@
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import type { Verdict } from "../../analysis/types.js";
+import type { DbOrTx } from "../client.js";
+import { rollouts } from "../schema/index.js";
+
+export type RolloutRow = typeof rollouts.$inferSelect;
+export type NewRollout = typeof rollouts.$inferInsert;
+
+export async function findRollout(db: DbOrTx, params: { id: string }): Promise<RolloutRow | undefined> {
+  const [row] = await db.select().from(rollouts).where(eq(rollouts.id, params.id)).limit(1);
+  return row;
+}
+
+/** The rollout still open for this (gate, service, environment, version), if any. */
+export async function findOpenRollout(
+  db: DbOrTx,
+  params: { gateName: string; service: string; environment: string; version: string },
+): Promise<RolloutRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(rollouts)
+    .where(
+      and(
+        eq(rollouts.gateName, params.gateName),
+        eq(rollouts.service, params.service),
+        eq(rollouts.environment, params.environment),
+        eq(rollouts.version, params.version),
+        sql`NOT ${rollouts.isFinal}`,
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+/** Inserts a rollout unless an open one with the same identity exists; returns which happened. */
+export async function insertRollout(db: DbOrTx, values: NewRollout): Promise<{ rollout: RolloutRow; created: boolean }> {
+  const [inserted] = await db.insert(rollouts).values(values).onConflictDoNothing().returning();
+  if (inserted) return { rollout: inserted, created: true };
+  const existing = await findOpenRollout(db, values);
+  if (!existing) throw new Error("rollout insert conflicted but no open rollout was found");
+  return { rollout: existing, created: false };
+}
+
+export interface RolloutFilter {
+  service?: string | undefined;
+  environment?: string | undefined;
+  verdict?: Verdict | undefined;
+  gate?: string | undefined;
+  limit: number;
+  before?: Date | undefined;
+}
+
+/** Rollouts newest first, filtered. */
+export async function listRollouts(db: DbOrTx, filter: RolloutFilter): Promise<RolloutRow[]> {
+  const conditions: SQL[] = [];
+  if (filter.service) conditions.push(eq(rollouts.service, filter.service));
+  if (filter.environment) conditions.push(eq(rollouts.environment, filter.environment));
+  if (filter.verdict) conditions.push(eq(rollouts.verdict, filter.verdict));
+  if (filter.gate) conditions.push(eq(rollouts.gateName, filter.gate));
+  if (filter.before) conditions.push(lt(rollouts.createdAt, filter.before));
+  return db
+    .select()
+    .from(rollouts)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(rollouts.createdAt), desc(rollouts.id))
+    .limit(filter.limit);
+}
+
+/**
+ * Claims up to `limit` due, unfinished rollouts for `owner` until `now + leaseMs`. Rows another
+ * replica is claiming are skipped (FOR UPDATE SKIP LOCKED); an expired lease is up for grabs.
+ */
+export async function claimDueRollouts(
+  db: DbOrTx,
+  params: { owner: string; now: Date; leaseMs: number; limit: number },
+): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: rollouts.id })
+      .from(rollouts)
+      .where(
+        and(
+          sql`NOT ${rollouts.isFinal}`,
+          lte(rollouts.nextEvaluationAt, params.now),
+          or(isNull(rollouts.leaseUntil), lt(rollouts.leaseUntil, params.now)),
+        ),
+      )
+      .orderBy(asc(rollouts.nextEvaluationAt))
+      .limit(params.limit)
+      .for("update", { skipLocked: true });
+    if (due.length === 0) return [];
+    const claimed = await tx
+      .update(rollouts)
+      .set({ leaseOwner: params.owner, leaseUntil: new Date(params.now.getTime() + params.leaseMs) })
+      .where(inArray(rollouts.id, due.map((row) => row.id)))
+      .returning({ id: rollouts.id });
+    return claimed.map((row) => row.id);
+  });
+}
+
+/** Gives back a lease without evaluating, e.g. when the process is shutting down. */
+export async function releaseLease(db: DbOrTx, params: { id: string; owner: string }): Promise<void> {
+  await db
+    .update(rollouts)
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where(and(eq(rollouts.id, params.id), eq(rollouts.leaseOwner, params.owner)));
+}

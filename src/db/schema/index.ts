@@ -1,0 +1,3 @@
+export { gates } from "./gates.js";
+export { rollouts } from "./rollouts.js";
+export { evaluations, checkResults } from "./evaluations.js";

@@ -1,0 +1,100 @@
+import { parseDuration } from "../analysis/duration.js";
+import { gateTiming, type GateDefinition } from "../analysis/gate.js";
+import { decideVerdict, nextEvaluationTime } from "../analysis/policy.js";
+import { scoreResults } from "../analysis/scoring.js";
+import type { Database } from "../db/client.js";
+import { recordEvaluation } from "../db/queries/evaluations.js";
+import { findGate } from "../db/queries/gates.js";
+import { findRollout, type RolloutRow } from "../db/queries/rollouts.js";
+import type { SourceRegistry } from "../sources/registry.js";
+import type { Logger } from "../telemetry/logger.js";
+import { runCheck, type CheckWindows } from "./run-check.js";
+
+export interface EvaluationDeps {
+  db: Database;
+  sources: SourceRegistry;
+  now: () => Date;
+  sourceTimeoutMs: number;
+  logger: Logger;
+}
+
+export interface EvaluationOutcome {
+  rollout: RolloutRow;
+  /** False when nothing was evaluated: final already, still in the delay, or the lease was lost. */
+  evaluated: boolean;
+}
+
+/**
+ * The one verb that evaluates a rollout: fetch every check's data in parallel, judge, apply the
+ * gate policy and store evaluation, check results and rollout state in one transaction.
+ */
+export async function evaluateRollout(
+  deps: EvaluationDeps,
+  params: { id: string; trigger: "scheduler" | "request"; leaseOwner?: string },
+): Promise<EvaluationOutcome | undefined> {
+  const rollout = await findRollout(deps.db, { id: params.id });
+  if (!rollout) return undefined;
+  if (rollout.isFinal) return { rollout, evaluated: false };
+  const gateRow = await findGate(deps.db, { name: rollout.gateName, version: rollout.gateVersion });
+  if (!gateRow) throw new Error(`gate ${rollout.gateName} v${rollout.gateVersion} is missing`);
+  const gate = gateRow.definition;
+  const timing = gateTiming(gate);
+  const startedAt = rollout.startedAt;
+  const began = deps.now();
+  if (began.getTime() < startedAt.getTime() + timing.delayMs) return { rollout, evaluated: false };
+
+  const context = {
+    service: rollout.service,
+    environment: rollout.environment,
+    version: rollout.version,
+    baselineVersion: rollout.baselineVersion ?? rollout.version,
+    labels: rollout.labels,
+  };
+  const results = await Promise.all(
+    gate.checks.map((check) =>
+      runCheck({
+        check,
+        source: deps.sources.get(check.source),
+        context,
+        windows: checkWindows(gate, check, startedAt, began),
+        timeoutMs: deps.sourceTimeoutMs,
+      }),
+    ),
+  );
+  const now = deps.now();
+  const decision = decideVerdict({ gate, timing, startedAt, now, state: rollout.policyState, results });
+  const updated = await recordEvaluation(deps.db, {
+    rolloutId: rollout.id,
+    evaluatedAt: now,
+    verdict: decision.verdict,
+    isFinal: decision.isFinal,
+    reason: decision.reason,
+    score: scoreResults(decision.results),
+    trigger: params.trigger,
+    durationMs: now.getTime() - began.getTime(),
+    results: decision.results,
+    policyState: decision.state,
+    nextEvaluationAt: nextEvaluationTime(timing, startedAt, now),
+    ...(params.leaseOwner ? { leaseOwner: params.leaseOwner } : {}),
+  });
+  if (!updated) {
+    const latest = await findRollout(deps.db, { id: rollout.id });
+    return latest ? { rollout: latest, evaluated: false } : undefined;
+  }
+  deps.logger.info(
+    { event: "rollout.evaluated", rolloutId: rollout.id, gate: rollout.gateName, verdict: updated.verdict, final: updated.isFinal, score: updated.score, durationMs: now.getTime() - began.getTime() },
+    "rollout evaluated",
+  );
+  return { rollout: updated, evaluated: true };
+}
+
+/** Baseline: the window before the rollout started. Canary: from the end of the delay until now. */
+export function checkWindows(gate: GateDefinition, check: GateDefinition["checks"][number], startedAt: Date, now: Date): CheckWindows {
+  const stepSeconds = Math.max(1, Math.round((parseDuration(check.step) ?? 60_000) / 1000));
+  const baselineMs = parseDuration(check.baseline.window) ?? 1_800_000;
+  const delayMs = parseDuration(gate.delay) ?? 0;
+  return {
+    baseline: { start: new Date(startedAt.getTime() - baselineMs), end: new Date(startedAt.getTime() - 1), stepSeconds },
+    canary: { start: new Date(startedAt.getTime() + delayMs), end: now, stepSeconds },
+  };
+}

@@ -1,0 +1,86 @@
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { migrateDatabase, openDatabase } from "./db/client.js";
+import { saveGate } from "./db/queries/gates.js";
+import { createScheduler } from "./evaluation/scheduler.js";
+import { GateFileError, loadGateFiles } from "./gates/load-gate-files.js";
+import { loadSourcesFile, SourcesFileError } from "./sources/load-sources.js";
+import { createPrometheusSource } from "./sources/prometheus.js";
+import { createSourceRegistry } from "./sources/registry.js";
+import type { MetricSource } from "./sources/types.js";
+import { createLogger } from "./telemetry/logger.js";
+
+const SHUTDOWN_DEADLINE_MS = 20_000;
+
+function buildSources(config: Config, env: Record<string, string | undefined>): MetricSource[] {
+  const sources: MetricSource[] = [];
+  if (config.prometheusUrl) {
+    sources.push(createPrometheusSource({ name: "prometheus", url: config.prometheusUrl, timeoutMs: config.sourceTimeoutMs }));
+  }
+  if (config.sourcesFile) {
+    for (const source of loadSourcesFile(config.sourcesFile, env, config.sourceTimeoutMs)) {
+      if (sources.some((existing) => existing.name === source.name)) {
+        throw new SourcesFileError(`SOURCES_FILE ${config.sourcesFile}: source "${source.name}" is already defined by PROMETHEUS_URL`);
+      }
+      sources.push(source);
+    }
+  }
+  return sources;
+}
+
+/** Composition root: config → database → sources → gates → scheduler → HTTP server → shutdown. */
+async function main() {
+  const config = loadConfig(process.env);
+  const logger = createLogger({ level: config.logLevel });
+  const sources = createSourceRegistry(buildSources(config, process.env));
+  const gateFiles = config.gatesDir ? loadGateFiles(config.gatesDir, sources.names()) : [];
+
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  if (database.kind === "pglite") await migrateDatabase(database);
+  for (const file of gateFiles) {
+    const { gate, created } = await saveGate(database.db, { name: file.name, definition: file.definition, origin: `file:${file.file}` });
+    logger.info({ event: "gate.loaded", gate: gate.name, version: gate.version, created }, "gate loaded");
+  }
+
+  const now = () => new Date();
+  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: config.sourceTimeoutMs, logger };
+  const scheduler = createScheduler(evaluation, {
+    tickMs: config.schedulerTickMs,
+    leaseMs: Math.max(60_000, 3 * config.sourceTimeoutMs),
+    batchSize: 20,
+  });
+  let accepting = true;
+  const app = createApp({ config, db: database.db, sources, logger, now, evaluation, isAcceptingWork: () => accepting });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info(
+      { event: "server.started", address: `http://${info.address}:${info.port}`, database: database.kind, sources: sources.names(), gates: gateFiles.length },
+      `Canary Gate listening on http://${info.address}:${info.port}`,
+    );
+  });
+  if (config.schedulerEnabled) scheduler.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    accepting = false;
+    logger.info({ event: "server.stopping", signal }, "shutting down");
+    await scheduler.stop(SHUTDOWN_DEADLINE_MS);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await database.close();
+    logger.info({ event: "server.stopped" }, "stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof GateFileError || error instanceof SourcesFileError) {
+    process.stderr.write(`canary-gate: ${error.message}\n`);
+  } else {
+    process.stderr.write(`canary-gate: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

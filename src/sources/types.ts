@@ -1,0 +1,43 @@
+/** A time range to query, with the resolution of the returned points. */
+export interface QueryWindow {
+  start: Date;
+  end: Date;
+  /** Seconds between points. */
+  stepSeconds: number;
+}
+
+/** One series as a source returns it: timestamps in seconds, values as numbers (NaN kept). */
+export interface SeriesData {
+  labels: Record<string, string>;
+  timestamps: number[];
+  values: number[];
+}
+
+export type SourceErrorKind =
+  | "unreachable"
+  | "timeout"
+  | "http-status"
+  | "bad-response"
+  | "query"
+  | "too-many-series";
+
+/** The only error a source adapter lets out: typed, with a message safe to show (no secrets). */
+export class SourceError extends Error {
+  override readonly name = "SourceError";
+  constructor(
+    readonly kind: SourceErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A metrics backend. Returns the single series the query selects, or null when it selects none. */
+export interface MetricSource {
+  readonly name: string;
+  readonly type: string;
+  queryRange(query: string, window: QueryWindow, signal?: AbortSignal): Promise<SeriesData | null>;
+  /** A link that opens the query over the window in the backend's own UI. */
+  queryLink?(query: string, window: QueryWindow): string;
+}

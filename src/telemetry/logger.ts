@@ -1,0 +1,17 @@
+import { pino, type Logger } from "pino";
+
+export type { Logger };
+
+/** Structured JSON logs on stdout. Authorization headers and source secrets are redacted by path. */
+export function createLogger(options: { level: string; destination?: NodeJS.WritableStream }): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: "canary-gate" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: ["req.headers.authorization", "headers.authorization", "*.headers", "secret", "*.secret"], censor: "[redacted]" },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination as never,
+  );
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import type { CheckResult } from "../../src/analysis/check-result.js";
+import { decideVerdict, initialPolicyState, nextEvaluationTime, type PolicyState } from "../../src/analysis/policy.js";
+import { scoreResults } from "../../src/analysis/scoring.js";
+import type { CheckOutcome } from "../../src/analysis/types.js";
+
+const timing = { delayMs: 60_000, intervalMs: 60_000, timeoutMs: 3_600_000, steadyForMs: 0 };
+const gate = { failureLimit: 0, onNoData: "fail" as const, onError: "fail" as const };
+const startedAt = new Date("2026-01-01T00:00:00Z");
+const at = (minutes: number) => new Date(startedAt.getTime() + minutes * 60_000);
+
+function check(name: string, result: CheckOutcome, extra: Partial<CheckResult> = {}): CheckResult {
+  return {
+    name,
+    result,
+    critical: false,
+    weight: 1,
+    summary: `${name} is ${result}`,
+    details: {
+      type: "metric", kind: "series", source: "prometheus", test: "mann-whitney", direction: "increase", tolerance: 0.05, confidence: 0.95,
+      pValue: null, interval: null, relativeChange: null, baseline: null, canary: null, counts: null, queries: [], error: null, rawResult: null,
+    },
+    ...extra,
+  };
+}
+
+/** Runs a scripted sequence of evaluations, one a minute from minute 2, and returns each decision. */
+function run(sequence: CheckOutcome[][], overrides: { gate?: Partial<typeof gate>; timing?: Partial<typeof timing>; critical?: boolean } = {}) {
+  let state: PolicyState = initialPolicyState;
+  return sequence.map((outcomes, index) => {
+    const decision = decideVerdict({
+      gate: { ...gate, ...overrides.gate },
+      timing: { ...timing, ...overrides.timing },
+      startedAt,
+      now: at(index + 2),
+      state,
+      results: outcomes.map((outcome, position) => check(`c${position}`, outcome, { critical: overrides.critical ?? false })),
+    });
+    state = decision.state;
+    return decision;
+  });
+}
+
+describe("decideVerdict", () => {
+  it("continues, final, once every check passes in one evaluation", () => {
+    const [first, second] = run([["pass", "inconclusive"], ["pass", "pass"]]);
+    expect(first).toMatchObject({ verdict: "pending", isFinal: false });
+    expect(first?.reason).toContain("c1: c1 is inconclusive");
+    expect(second).toMatchObject({ verdict: "continue", isFinal: true });
+    expect(second?.reason).toBe("All 2 checks pass (c0, c1).");
+  });
+
+  it("halts at the first failure with the default failure limit of 0", () => {
+    const [decision] = run([["fail", "pass"]]);
+    expect(decision).toMatchObject({ verdict: "halt", isFinal: true });
+    expect(decision?.reason).toBe("A check failed. c0: c0 is fail");
+  });
+
+  it("tolerates failures up to failureLimit, cumulatively, then halts", () => {
+    const decisions = run([["fail"], ["inconclusive"], ["fail"], ["fail"]], { gate: { failureLimit: 2 } });
+    expect(decisions.map((d) => d.verdict)).toEqual(["pending", "pending", "pending", "halt"]);
+    expect(decisions[0]?.reason).toContain("Failure 1 of 2 tolerated");
+    expect(decisions[3]?.reason).toContain("3 evaluations failed, more than the failure limit of 2");
+  });
+
+  it("halts at once on a critical failure even when failures are tolerated", () => {
+    const [decision] = run([["fail"]], { gate: { failureLimit: 5 }, critical: true });
+    expect(decision).toMatchObject({ verdict: "halt", isFinal: true });
+    expect(decision?.reason).toMatch(/^Critical check c0/);
+  });
+
+  it("waits for steadyFor with every check passing, and restarts the wait when one stops passing", () => {
+    const decisions = run([["pass"], ["pass"], ["inconclusive"], ["pass"], ["pass"], ["pass"]], { timing: { steadyForMs: 120_000 } });
+    expect(decisions.map((d) => d.verdict)).toEqual(["pending", "pending", "pending", "pending", "pending", "continue"]);
+    expect(decisions[1]?.reason).toContain("waiting until they have passed for 2m (1m so far)");
+  });
+
+  it("maps nodata and error through onNoData and onError, keeping the raw outcome", () => {
+    const failClosed = run([["nodata"]]);
+    expect(failClosed[0]?.verdict).toBe("halt");
+    const passing = run([["nodata"]], { gate: { onNoData: "pass" } });
+    expect(passing[0]?.verdict).toBe("continue");
+    expect(passing[0]?.results[0]?.details.rawResult).toBe("nodata");
+    const inconclusive = run([["error"], ["error"]], { gate: { onError: "inconclusive" } });
+    expect(inconclusive.map((d) => d.verdict)).toEqual(["pending", "pending"]);
+  });
+
+  it("never continues while a source errors with onError inconclusive, and halts at the timeout", () => {
+    const sequence = Array.from({ length: 5 }, () => ["pass", "error"] as CheckOutcome[]);
+    const decisions = run(sequence, { gate: { onError: "inconclusive" }, timing: { timeoutMs: 6 * 60_000 } });
+    expect(decisions.slice(0, 4).every((d) => d.verdict === "pending")).toBe(true);
+    expect(decisions[4]).toMatchObject({ verdict: "halt", isFinal: true });
+    expect(decisions[4]?.reason).toMatch(/^Timeout: no continue within 6m/);
+  });
+});
+
+describe("nextEvaluationTime", () => {
+  it("waits for the delay, then follows the interval, never past the timeout", () => {
+    expect(nextEvaluationTime(timing, startedAt, at(0))).toEqual(at(1));
+    expect(nextEvaluationTime(timing, startedAt, at(5))).toEqual(at(6));
+    expect(nextEvaluationTime({ ...timing, intervalMs: 600_000 }, startedAt, at(55))).toEqual(at(60));
+  });
+});
+
+describe("scoreResults", () => {
+  it("is the weighted share of passing checks, and 0 with a failing critical check", () => {
+    expect(scoreResults([check("a", "pass", { weight: 3 }), check("b", "fail", { weight: 1 })])).toBe(75);
+    expect(scoreResults([check("a", "pass", { weight: 3 }), check("b", "fail", { critical: true })])).toBe(0);
+    expect(scoreResults([check("a", "pass", { weight: 1 }), check("b", "inconclusive", { weight: 2 })])).toBe(33.33);
+    expect(scoreResults([check("a", "pass", { weight: 0 })])).toBeNull();
+  });
+});

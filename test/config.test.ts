@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+describe("loadConfig", () => {
+  it("has defaults that serve on 127.0.0.1:8080 with PGlite in ./.data", () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: "127.0.0.1",
+      databaseUrl: undefined,
+      dataDir: "./.data",
+      gatesDir: undefined,
+      prometheusUrl: undefined,
+      sourcesFile: undefined,
+      publicUrl: "http://127.0.0.1:8080",
+      logLevel: "info",
+      schedulerTickMs: 5_000,
+      schedulerEnabled: true,
+      sourceTimeoutMs: 10_000,
+    });
+  });
+
+  it("reads every variable and treats empty ones as unset", () => {
+    const config = loadConfig({
+      PORT: "9000",
+      HOST: "0.0.0.0",
+      DATABASE_URL: "postgres://u@db:5432/cg",
+      PROMETHEUS_URL: "http://prom:9090/",
+      PUBLIC_URL: "https://gate.example.com/",
+      SCHEDULER_TICK: "2s",
+      LOG_LEVEL: "debug",
+      GATES_DIR: "",
+    });
+    expect(config).toMatchObject({ port: 9000, prometheusUrl: "http://prom:9090", publicUrl: "https://gate.example.com", schedulerTickMs: 2_000, logLevel: "debug", gatesDir: undefined });
+    expect(loadConfig({ HOST: "0.0.0.0", PORT: "9000" }).publicUrl).toBe("http://127.0.0.1:9000");
+  });
+
+  it("stops with a message naming each bad variable", () => {
+    const bad = { PORT: "eighty", DATABASE_URL: "mysql://x", SCHEDULER_TICK: "often", PROMETHEUS_URL: "prom:9090", LOG_LEVEL: "loud" };
+    try {
+      loadConfig(bad);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      for (const name of Object.keys(bad)) expect(message).toContain(`${name}:`);
+    }
+  });
+});

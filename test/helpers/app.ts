@@ -1,0 +1,50 @@
+import { createApp, type AppDeps } from "../../src/app.js";
+import { createSourceRegistry } from "../../src/sources/registry.js";
+import type { MetricSource } from "../../src/sources/types.js";
+import { createLogger } from "../../src/telemetry/logger.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  database: TestDatabase;
+  /** Sends a JSON request and returns status, headers and parsed body. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
+  close(): Promise<void>;
+}
+
+export const PUBLIC_URL = "http://canary-gate.test";
+
+/** The real app on a fresh database, with the sources and clock a test gives it. */
+export async function createTestApp(options: { sources?: MetricSource[]; now?: () => Date; sourceTimeoutMs?: number } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const logger = createLogger({ level: "silent" });
+  const sources = createSourceRegistry(options.sources ?? []);
+  const now = options.now ?? (() => new Date());
+  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: options.sourceTimeoutMs ?? 5_000, logger };
+  const deps: AppDeps = { config: { publicUrl: PUBLIC_URL }, db: database.db, sources, logger, now, evaluation, isAcceptingWork: () => true };
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    database,
+    async request(method, path, body, headers = {}) {
+      const init: RequestInit = { method, headers: { ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === "string" ? body : JSON.stringify(body);
+        (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+      }
+      const response = await app.request(path, init);
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Non-JSON bodies (HTML pages) are returned as text.
+      }
+      return { status: response.status, headers: response.headers, body: parsed };
+    },
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,190 @@
+import { SourceError } from "./types.js";
+
+export interface FetchJsonOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Budget for the whole call, retries and back-off included. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Extra attempts after a 429, a 5xx or a connection failure. Default 2. */
+  retries?: number;
+  /** Largest body accepted. Default 10 MiB. */
+  maxBytes?: number;
+  /** Non-2xx statuses whose JSON body the caller interprets itself (e.g. an API's error envelope). */
+  acceptStatuses?: readonly number[];
+}
+
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+const BACKOFF_BASE_MS = 200;
+// A server asking for a longer pause than this is not coming back within an evaluation.
+const RETRY_AFTER_CAP_MS = 10_000;
+const SNIPPET_CHARS = 200;
+
+/**
+ * GET/POST a URL and parse its JSON body. Every failure becomes a SourceError whose message names
+ * the URL without query string or credentials and never repeats the request headers.
+ */
+export async function fetchJson(url: string, options: FetchJsonOptions): Promise<unknown> {
+  const { target, shown, authorization } = splitUrl(url);
+  const headers: Record<string, string> = { accept: "application/json", ...authorization, ...options.headers };
+  // Header values may be API keys; an error page that echoes them must not carry them into a message.
+  const secrets = Object.values({ ...authorization, ...options.headers })
+    .flatMap((v) => [v, ...v.split(/\s+/)])
+    .filter((v) => v.length >= 6);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const retries = options.retries ?? 2;
+  const deadline = Date.now() + options.timeoutMs;
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+
+  const aborted = () =>
+    timeout.aborted
+      ? new SourceError("timeout", `no answer from ${shown} within ${options.timeoutMs} ms`)
+      : new SourceError("timeout", `request to ${shown} was cancelled`);
+
+  for (let attempt = 0; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(target, { method: options.method ?? "GET", headers, body: options.body, signal });
+    } catch (err) {
+      if (signal.aborted) throw aborted();
+      const failure = new SourceError("unreachable", `cannot reach ${shown}${causeCode(err)}`);
+      if (attempt >= retries) throw failure;
+      await backoff(attempt, undefined, deadline, signal, failure, aborted);
+      continue;
+    }
+
+    const accepted = response.ok || (options.acceptStatuses ?? []).includes(response.status);
+    const retryable = response.status === 429 || response.status >= 500;
+    if (!accepted && retryable && attempt < retries) {
+      await response.body?.cancel().catch(() => undefined);
+      const failure = new SourceError("http-status", `HTTP ${response.status} from ${shown}`, response.status);
+      await backoff(attempt, response.headers.get("retry-after"), deadline, signal, failure, aborted);
+      continue;
+    }
+
+    const text = await readCapped(response, maxBytes, shown, signal, aborted);
+    const json = parseJson(text);
+    if (response.ok) {
+      if (json.ok) return json.value;
+      throw new SourceError("bad-response", `${shown} answered HTTP ${response.status} with a body that is not JSON`);
+    }
+    // An accepted error status counts only with a JSON body: a proxy's HTML error page is still an HTTP error.
+    if (accepted && json.ok) return json.value;
+    const snippet = redact(text, secrets).slice(0, SNIPPET_CHARS).replace(/\s+/g, " ").trim();
+    throw new SourceError(
+      "http-status",
+      `HTTP ${response.status} from ${shown}${snippet ? `: ${snippet}` : ""}`,
+      response.status,
+    );
+  }
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** fetch refuses URLs with credentials, and they must not reach messages: move them to a header. */
+function splitUrl(url: string): { target: string; shown: string; authorization: Record<string, string> } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SourceError("unreachable", "the source URL is not a valid URL");
+  }
+  const authorization: Record<string, string> = {};
+  if (parsed.username || parsed.password) {
+    const pair = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+    authorization.authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
+    parsed.username = "";
+    parsed.password = "";
+  }
+  const target = parsed.toString();
+  parsed.search = "";
+  parsed.hash = "";
+  return { target, shown: parsed.toString(), authorization };
+}
+
+/** Exponential back-off with jitter, or the server's Retry-After when it gives one (capped). */
+async function backoff(
+  attempt: number,
+  retryAfter: string | null | undefined,
+  deadline: number,
+  signal: AbortSignal,
+  failure: SourceError,
+  aborted: () => SourceError,
+): Promise<void> {
+  const asked = parseRetryAfter(retryAfter);
+  const delay =
+    asked !== undefined ? Math.min(asked, RETRY_AFTER_CAP_MS) : BACKOFF_BASE_MS * 2 ** attempt * (0.5 + Math.random());
+  // Sleeping past the budget only to report a timeout would hide the real cause.
+  if (Date.now() + delay >= deadline) throw failure;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, delay);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+  if (signal.aborted) throw aborted();
+}
+
+function parseRetryAfter(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** Read the body as a stream so an endless or huge answer is cut off instead of filling memory. */
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  shown: string,
+  signal: AbortSignal,
+  aborted: () => SourceError,
+): Promise<string> {
+  const tooLarge = () => new SourceError("bad-response", `${shown} sent a body larger than ${maxBytes} bytes`);
+  const declared = Number(response.headers.get("content-length"));
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof SourceError) throw err;
+    if (signal.aborted) throw aborted();
+    throw new SourceError("unreachable", `connection to ${shown} broke while reading the answer${causeCode(err)}`);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function causeCode(err: unknown): string {
+  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === "string" ? ` (${cause.code})` : "";
+}
+
+function redact(text: string, secrets: string[]): string {
+  return secrets.reduce((acc, secret) => acc.split(secret).join("[redacted]"), text);
+}

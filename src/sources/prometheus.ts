@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { fetchJson } from "./http-client.js";
+import { SourceError, type MetricSource, type QueryWindow, type SeriesData } from "./types.js";
+
+export interface PrometheusSourceOptions {
+  name: string;
+  /** Base URL of the server, e.g. http://prometheus:9090 (a path prefix is kept). */
+  url: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+// https://prometheus.io/docs/prometheus/latest/querying/api/#range-queries
+const Sample = z.tuple([z.number(), z.string()]);
+const QueryRangeResponse = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("success"),
+    data: z.object({
+      resultType: z.string(),
+      result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(Sample).default([]) })),
+    }),
+  }),
+  z.object({ status: z.literal("error"), errorType: z.string(), error: z.string() }),
+]);
+
+const SHOWN_SERIES = 3;
+
+export function createPrometheusSource(options: PrometheusSourceOptions): MetricSource {
+  // A trailing slash makes relative paths resolve under a prefix such as /prometheus/.
+  const base = options.url.endsWith("/") ? options.url : `${options.url}/`;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  return {
+    name: options.name,
+    type: "prometheus",
+
+    async queryRange(query: string, window: QueryWindow, signal?: AbortSignal): Promise<SeriesData | null> {
+      const url = new URL("api/v1/query_range", base);
+      url.search = new URLSearchParams({
+        query,
+        start: String(window.start.getTime() / 1000),
+        end: String(window.end.getTime() / 1000),
+        step: String(window.stepSeconds),
+      }).toString();
+      // 400 (bad_data) and 422 (execution) carry Prometheus's own explanation in the JSON envelope.
+      const body = await fetchJson(url.toString(), {
+        headers: options.headers,
+        timeoutMs,
+        signal,
+        acceptStatuses: [400, 422],
+      });
+      const parsed = QueryRangeResponse.safeParse(body);
+      if (!parsed.success) throw new SourceError("bad-response", `${options.name}: not a Prometheus query_range answer`);
+      const answer = parsed.data;
+      if (answer.status === "error") {
+        throw new SourceError("query", `Prometheus rejected the query (${answer.errorType}): ${answer.error}`);
+      }
+      if (answer.data.resultType !== "matrix") {
+        throw new SourceError("bad-response", `${options.name}: expected a matrix, got ${answer.data.resultType}`);
+      }
+      const series = answer.data.result;
+      const [first] = series;
+      if (!first) return null;
+      if (series.length > 1) throw tooManySeries(series.map((s) => s.metric));
+      return {
+        labels: first.metric,
+        timestamps: first.values.map(([t]) => t),
+        values: first.values.map(([, v]) => parseSampleValue(v)),
+      };
+    },
+
+    queryLink(query: string, window: QueryWindow): string {
+      const link = new URL("graph", base);
+      // Credentials in the configured URL must not end up in a link shown to people.
+      link.username = "";
+      link.password = "";
+      const rangeSeconds = Math.max(1, Math.round((window.end.getTime() - window.start.getTime()) / 1000));
+      // Parameter names read by both the classic/React UI (2.x) and the Mantine UI (3.x); tab 0 is the graph.
+      link.search = [
+        `g0.expr=${encodeURIComponent(query)}`,
+        "g0.tab=0",
+        `g0.range_input=${rangeSeconds}s`,
+        `g0.end_input=${encodeURIComponent(window.end.toISOString())}`,
+        `g0.step_input=${window.stepSeconds}`,
+      ].join("&");
+      return link.toString();
+    },
+  };
+}
+
+/** Prometheus writes non-finite values as "NaN", "+Inf" and "-Inf"; Number() knows only the first. */
+function parseSampleValue(value: string): number {
+  if (value === "+Inf") return Infinity;
+  if (value === "-Inf") return -Infinity;
+  return Number(value);
+}
+
+/** A check compares one series; say which labels split the result so the fix is obvious. */
+function tooManySeries(metrics: Record<string, string>[]): SourceError {
+  const keys = [...new Set(metrics.flatMap((m) => Object.keys(m)))].filter(
+    (key) => new Set(metrics.map((m) => m[key])).size > 1,
+  );
+  const shown = metrics
+    .slice(0, SHOWN_SERIES)
+    .map((m) => `{${keys.map((k) => `${k}="${m[k] ?? ""}"`).join(", ")}}`)
+    .join(", ");
+  const more = metrics.length > SHOWN_SERIES ? `, and ${metrics.length - SHOWN_SERIES} more` : "";
+  return new SourceError(
+    "too-many-series",
+    `the query returns ${metrics.length} series (${shown}${more}) but a check needs exactly one; ` +
+      "wrap it in an aggregation such as sum(...), max(...), or histogram_quantile(0.99, sum by (le) (rate(...[5m]))) for histograms",
+  );
+}

@@ -63,9 +63,9 @@ describe("the service process", () => {
     const service = run("src/main.ts", { PORT: String(port), DATA_DIR: join(dir, "data"), GATES_DIR: join(dir, "gates"), PROMETHEUS_URL: "http://127.0.0.1:9" });
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, service.exited);
-    const gates = await (await fetch(`${url}/v1/gates`)).json();
+    const gates = (await (await fetch(`${url}/v1/gates`)).json()) as { gates: unknown[] };
     expect(gates.gates).toEqual([expect.objectContaining({ name: "web", version: 1, origin: `file:${join(dir, "gates", "web.yaml")}` })]);
-    const openapi = await (await fetch(`${url}/openapi.json`)).json();
+    const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string };
     expect(openapi.openapi).toBe("3.1.0");
     service.child.kill("SIGTERM");
     expect(await service.exited).toBe(0);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/analysis/check-result.js";
-import { decideVerdict, initialPolicyState, nextEvaluationTime, type PolicyState } from "../../src/analysis/policy.js";
+import { decideVerdict, initialPolicyState, nextEvaluationTime, type PolicyInput, type PolicyState } from "../../src/analysis/policy.js";
 import { scoreResults } from "../../src/analysis/scoring.js";
 import type { CheckOutcome } from "../../src/analysis/types.js";
 
 const timing = { delayMs: 60_000, intervalMs: 60_000, timeoutMs: 3_600_000, steadyForMs: 0 };
-const gate = { failureLimit: 0, onNoData: "fail" as const, onError: "fail" as const };
+const gate: PolicyInput["gate"] = { failureLimit: 0, onNoData: "fail", onError: "fail" };
 const startedAt = new Date("2026-01-01T00:00:00Z");
 const at = (minutes: number) => new Date(startedAt.getTime() + minutes * 60_000);
 

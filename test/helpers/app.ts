@@ -9,7 +9,6 @@ export interface TestApp {
   deps: AppDeps;
   database: TestDatabase;
   /** Sends a JSON request and returns status, headers and parsed body. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
   close(): Promise<void>;
 }

@@ -73,6 +73,8 @@ let exitHookInstalled = false;
 export async function startPrometheus(options: {
   series: OpenMetricsSeries[];
   rules?: string;
+  /** A fixed port (the demo uses 9090); default: a free loopback port. */
+  port?: number;
 }): Promise<PrometheusInstance> {
   requireBinaries();
   const dir = mkdtempSync(join(tmpdir(), "canary-gate-prom-"));
@@ -91,6 +93,7 @@ export async function startPrometheus(options: {
       config += `rule_files:\n  - ${JSON.stringify(join(dir, "rules.yml"))}\n`;
     }
     writeFileSync(join(dir, "prometheus.yml"), config);
+    if (options.port !== undefined) return await launch(dir, dataDir, options.port);
     // Another process may take the port between our probe and Prometheus binding it: try again.
     for (let attempt = 0; ; attempt++) {
       const port = await freePort();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.js";
+import { expectProblem } from "../helpers/problem.js";
 import { StaticSource } from "../helpers/static-source.js";
 
 let t: TestApp;
@@ -13,12 +14,6 @@ const gate = {
   checks: [{ name: "p99-latency", source: "prometheus", query: 'p99{service="{{service}}"}', critical: true }],
 };
 
-function expectProblem(response: { status: number; headers: Headers; body: any }, status: number, type: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("content-type")).toContain("application/problem+json");
-  expect(response.body).toMatchObject({ status, type });
-  expect(typeof response.body.detail).toBe("string");
-}
 
 describe("PUT /v1/gates/{name}", () => {
   it("stores version 1, keeps it for an identical definition, and adds version 2 for a change", async () => {

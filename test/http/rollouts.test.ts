@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SourceError } from "../../src/sources/types.js";
 import { createTestApp, PUBLIC_URL, type TestApp } from "../helpers/app.js";
+import { expectProblem } from "../helpers/problem.js";
 import { StaticSource } from "../helpers/static-source.js";
 
 const source = new StaticSource("prometheus");
@@ -29,11 +30,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-function expectProblem(response: { status: number; headers: Headers; body: any }, status: number, type: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("content-type")).toContain("application/problem+json");
-  expect(response.body).toMatchObject({ status, type });
-}
 
 const start = (version: string, extra: Record<string, unknown> = {}) =>
   t.request("POST", "/v1/rollouts", { gate: "web", service: "shop", environment: "prod", version, baselineVersion: "base", ...extra });

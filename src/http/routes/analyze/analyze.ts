@@ -49,11 +49,12 @@ export function registerAnalyze(app: AppRouter) {
   app.openapi(route, (c) => {
     const body = c.req.valid("json");
     // The same check schema a gate uses, so ad-hoc answers equal what a gate would conclude.
-    const check = MetricCheck.safeParse({ name: "adhoc", source: "adhoc", kind: "series", query: "adhoc", ...body, baseline: undefined, canary: undefined });
+    const { baseline, canary, ...settings } = body;
+    const check = MetricCheck.safeParse({ name: "adhoc", source: "adhoc", kind: "series", query: "adhoc", ...settings });
     if (!check.success) {
       throw new InvalidInput(check.error.issues.map((issue) => ({ path: ["body", ...issue.path.map(String)].join("."), message: issue.message })));
     }
-    const judgement = judgeCheck(check.data, { kind: "series", baseline: body.baseline, canary: body.canary });
+    const judgement = judgeCheck(check.data, { kind: "series", baseline, canary });
     return c.json(
       {
         result: judgement.result,

@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
-import { migrateDatabase, openDatabase } from "./db/client.js";
+import { countPendingMigrations, migrateDatabase, openDatabase } from "./db/client.js";
 import { saveGate } from "./db/queries/gates.js";
 import { createScheduler } from "./evaluation/scheduler.js";
 import { GateFileError, loadGateFiles } from "./gates/load-gate-files.js";
@@ -12,6 +12,8 @@ import type { MetricSource } from "./sources/types.js";
 import { createLogger } from "./telemetry/logger.js";
 
 const SHUTDOWN_DEADLINE_MS = 20_000;
+
+class StartupError extends Error {}
 
 function buildSources(config: Config, env: Record<string, string | undefined>): MetricSource[] {
   const sources: MetricSource[] = [];
@@ -38,6 +40,11 @@ async function main() {
 
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   if (database.kind === "pglite") await migrateDatabase(database);
+  const pending = await countPendingMigrations(database);
+  if (pending > 0) {
+    await database.close();
+    throw new StartupError(`the database at DATABASE_URL lacks ${pending} migration(s): run \`npm run migrate\` (or \`node dist/migrate.js\`) first`);
+  }
   for (const file of gateFiles) {
     const { gate, created } = await saveGate(database.db, { name: file.name, definition: file.definition, origin: `file:${file.file}` });
     logger.info({ event: "gate.loaded", gate: gate.name, version: gate.version, created }, "gate loaded");
@@ -77,7 +84,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof GateFileError || error instanceof SourcesFileError) {
+  if (error instanceof ConfigError || error instanceof GateFileError || error instanceof SourcesFileError || error instanceof StartupError) {
     process.stderr.write(`canary-gate: ${error.message}\n`);
   } else {
     process.stderr.write(`canary-gate: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -87,7 +87,7 @@ describe("the service process", () => {
     expect(stderr).toContain('line 4: checks.0.source: unknown source "graphite"');
   });
 
-  it("migrates and starts on PostgreSQL", async () => {
+  it("refuses an unmigrated PostgreSQL, then migrates and starts on it", async () => {
     const adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
     const name = `cg_main_${process.pid}`;
     const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
@@ -96,6 +96,9 @@ describe("the service process", () => {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     try {
+      const unmigrated = run("src/main.ts", { PORT: String(await freePort()), DATABASE_URL: url.toString() });
+      expect(await unmigrated.exited).toBe(1);
+      expect(unmigrated.output().stderr).toContain("run `npm run migrate`");
       const migrate = run("src/migrate.ts", { DATABASE_URL: url.toString() });
       expect(await migrate.exited).toBe(0);
       expect(migrate.output().stdout).toContain("migrations applied to PostgreSQL");

@@ -64,3 +64,16 @@ export async function isDatabaseReady(db: Database): Promise<boolean> {
     return false;
   }
 }
+
+/** How many committed migrations the database has not applied yet (all of them on an empty database). */
+export async function countPendingMigrations(handle: DatabaseHandle): Promise<number> {
+  const { readMigrationFiles } = await import("drizzle-orm/migrator");
+  const committed = readMigrationFiles({ migrationsFolder }).length;
+  try {
+    const result = await handle.db.execute(sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ applied: number }>;
+    return Math.max(0, committed - (rows[0]?.applied ?? 0));
+  } catch {
+    return committed;
+  }
+}

@@ -15,15 +15,15 @@ export function judgeCheck(check: MetricCheck, data: CheckData): Judgement {
   const { direction, tolerance, confidence } = check;
   if (check.kind === "counts") {
     if (data.kind !== "counts") throw new TypeError(`check ${check.name} expects counts data`);
-    return judgeRateRatio({ baseline: data.baseline, canary: data.canary, direction, tolerance, confidence });
+    return judgeRateRatio({ baseline: data.baseline, canary: data.canary, direction, tolerance, confidence, metric: `${check.name} error rate` });
   }
   if (data.kind !== "series") throw new TypeError(`check ${check.name} expects series data`);
   switch (check.test) {
     case "mann-whitney":
-      return judgeMannWhitney({ baseline: data.baseline, canary: data.canary, direction, tolerance, confidence });
+      return judgeMannWhitney({ baseline: data.baseline, canary: data.canary, direction, tolerance, confidence, metric: check.name });
     case "relative":
-      return judgeRelative({ baseline: data.baseline, canary: data.canary, direction, tolerance, aggregate: check.aggregate });
+      return judgeRelative({ baseline: data.baseline, canary: data.canary, direction, tolerance, aggregate: check.aggregate, metric: check.name });
     case "threshold":
-      return judgeThreshold({ canary: data.canary, aggregate: check.aggregate, min: check.min, max: check.max });
+      return judgeThreshold({ canary: data.canary, aggregate: check.aggregate, min: check.min, max: check.max, metric: check.name });
   }
 }

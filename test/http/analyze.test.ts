@@ -71,3 +71,14 @@ describe("POST /v1/analyze", () => {
     expectProblem(await t.request("POST", "/v1/analyze", "nope"), 400, "/problems/malformed-json");
   });
 });
+
+describe("POST /v1/analyze with too few points", () => {
+  it("answers an unbounded interval end as null and the result as inconclusive", async () => {
+    const response = await t.request("POST", "/v1/analyze", { baseline: [1, 2], canary: [3, 4], confidence: 0.95 });
+    expect(response.status).toBe(200);
+    expect(response.body.result).toBe("inconclusive");
+    expect(response.body.interval.lower).toBeNull();
+    expect(response.body.interval.upper).toBeNull();
+    expect(response.body.summary).toContain("too few points");
+  });
+});

@@ -28,7 +28,8 @@ const AnalyzeResponse = z
     result: z.enum(["pass", "fail", "inconclusive"]),
     summary: z.string(),
     pValue: z.number().nullable(),
-    interval: z.object({ estimate: z.number(), lower: z.number(), upper: z.number() }).nullable(),
+    // An end the data cannot bound (too few points for the confidence asked) is infinite: null in JSON.
+    interval: z.object({ estimate: z.number(), lower: z.number().nullable(), upper: z.number().nullable() }).nullable(),
     relativeChange: z.number().nullable(),
     baseline: Summary.nullable(),
     canary: Summary.nullable(),

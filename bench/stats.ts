@@ -3,44 +3,79 @@ import { judgeMannWhitney } from "../src/analysis/judge-mann-whitney.js";
 import { judgeRateRatio } from "../src/analysis/judge-rate-ratio.js";
 import { judgeRelative } from "../src/analysis/judge-relative.js";
 import { judgeThreshold } from "../src/analysis/judge-threshold.js";
+import { classifyKayenta } from "../src/analysis/kayenta/classify-metric.js";
+import { initConcurrentRate, judgeConcurrentRate, updateConcurrentRate } from "../src/analysis/sequential/concurrent-rate.js";
+import { initSequentialDistribution, judgeSequentialDistribution, updateSequentialDistribution } from "../src/analysis/sequential/sequential-distribution.js";
+import { initSequentialMean, judgeSequentialMean, updateSequentialMean } from "../src/analysis/sequential/sequential-mean.js";
+import { initSequentialQuantile, judgeSequentialQuantile, updateSequentialQuantile } from "../src/analysis/sequential/sequential-quantile.js";
+import { initSequentialRate, judgeSequentialRate, updateSequentialRate } from "../src/analysis/sequential/sequential-rate.js";
+import { bucketize, mulberry32 } from "../test/analysis/sequential/prng.js";
 
-/** Median wall time of judging one check with N baseline and N canary points, per test. */
+/**
+ * `npm run bench:stats`: median time to judge one check holding 10,000 baseline and 10,000 canary
+ * points, for each test, and the cost of one incremental sequential update. Target: < 5 ms per check.
+ */
 const quick = process.argv.includes("--quick");
-const points = 10_000;
 const repeats = quick ? 5 : 41;
+const N = 10_000;
+const random = mulberry32(42);
 
-function lognormal(seed: number, n: number, scale: number): number[] {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state + 0.5) / 4294967296;
-  };
-  return Array.from({ length: n }, () => scale * Math.exp(0.3 * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())));
-}
-
-function medianMs(run: () => unknown): number {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i += 1) {
+function medianMs(run: () => unknown, times = repeats): number {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i += 1) {
     const started = performance.now();
     run();
-    times.push(performance.now() - started);
+    samples.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
 }
 
-const baseline = lognormal(1, points, 100);
-const canary = lognormal(2, points, 103);
+const series = (n: number, scale: number) => Array.from({ length: n }, () => scale * Math.exp(0.3 * random.normal()));
+const baseline = series(N, 100);
+const canary = series(N, 103);
 const common = { direction: "increase" as const, tolerance: 0.05, confidence: 0.95 };
-const rows = [
-  { test: "mann-whitney (U test + Hodges-Lehmann CI)", ms: medianMs(() => judgeMannWhitney({ baseline, canary, ...common })) },
-  { test: "relative (p99)", ms: medianMs(() => judgeRelative({ baseline, canary, direction: "increase", tolerance: 0.05, aggregate: "p99" })) },
-  { test: "threshold (mean)", ms: medianMs(() => judgeThreshold({ canary, aggregate: "mean", max: 200 })) },
-  { test: "rate-ratio (exact Poisson)", ms: medianMs(() => judgeRateRatio({ baseline: { errors: 1234, total: 100_000 }, canary: { errors: 1500, total: 98_000 }, ...common })) },
+const sequential = { direction: "increase" as const, tolerance: 0.05, alpha: 0.05 };
+const le = [0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5, Infinity];
+const histogram = (n: number) => bucketize(le, Array.from({ length: n }, () => 0.1 * Math.exp(0.5 * random.normal())));
+
+interface Row {
+  test: string;
+  judgeMs: number;
+  updateUs: number | null;
+}
+
+const rows: Row[] = [
+  { test: "mann-whitney (U test + Hodges-Lehmann CI)", judgeMs: medianMs(() => judgeMannWhitney({ baseline, canary, ...common })), updateUs: null },
+  { test: "mann-whitney, mode kayenta", judgeMs: medianMs(() => classifyKayenta(baseline, canary, { direction: "increase" })), updateUs: null },
+  { test: "relative (p99)", judgeMs: medianMs(() => judgeRelative({ baseline, canary, direction: "increase", tolerance: 0.05, aggregate: "p99" })), updateUs: null },
+  { test: "threshold (mean)", judgeMs: medianMs(() => judgeThreshold({ canary, aggregate: "mean", max: 200 })), updateUs: null },
+  { test: "rate-ratio (exact Poisson)", judgeMs: medianMs(() => judgeRateRatio({ baseline: { errors: 1234, total: 100_000 }, canary: { errors: 1500, total: 98_000 }, ...common })), updateUs: null },
 ];
 
+/** A sequential kernel holding N baseline and N canary points: time to judge it, and to add one more point. */
+function sequentialRow<S>(test: string, start: S, data: unknown[], update: (state: S, steps: never[]) => S, judge: (state: S) => unknown): Row {
+  const state = update(start, data as never[]);
+  const one = [data[0]] as never[];
+  return { test, judgeMs: medianMs(() => judge(state)), updateUs: 1000 * medianMs(() => update(state, one), quick ? 21 : 501) };
+}
+
+const steps = Array.from({ length: N }, () => ({ errors: random.poisson(2), total: 1000 }));
+const arms = Array.from({ length: N }, () => ({ baseline: random.poisson(9), canary: random.poisson(1) }));
+const baselineHistogram = histogram(N);
+const histogramSteps = Array.from({ length: N }, () => histogram(5));
+rows.push(
+  sequentialRow("sequential-mean", initSequentialMean(sequential, baseline), canary, updateSequentialMean, judgeSequentialMean),
+  sequentialRow("sequential-rate", initSequentialRate(sequential, { errors: 20_000, total: 10_000_000 }), steps, updateSequentialRate, judgeSequentialRate),
+  sequentialRow("sequential-rate, concurrent control", initConcurrentRate({ ...sequential, canaryShare: 0.1 }), arms, updateConcurrentRate, judgeConcurrentRate),
+  sequentialRow("sequential-quantile", initSequentialQuantile({ ...sequential, quantile: 0.99 }, baselineHistogram), histogramSteps, updateSequentialQuantile, judgeSequentialQuantile),
+  sequentialRow("sequential-distribution", initSequentialDistribution(sequential, baselineHistogram), histogramSteps, updateSequentialDistribution, judgeSequentialDistribution),
+);
+
 const target = 5;
-process.stdout.write(`\nJudging one check, ${points} baseline + ${points} canary points, median of ${repeats} runs (target < ${target} ms)\n\n`);
-process.stdout.write(`| test | median ms | target met |\n|---|---|---|\n`);
-for (const row of rows) process.stdout.write(`| ${row.test} | ${row.ms.toFixed(2)} | ${row.ms < target ? "yes" : "NO"} |\n`);
-writeFileSync(new URL("./results/stats.json", import.meta.url), JSON.stringify({ date: new Date().toISOString(), points, repeats, rows }, null, 2));
+process.stdout.write(`\nJudging one check with ${N} baseline + ${N} canary points (median of ${repeats}); target < ${target} ms\n\n`);
+process.stdout.write("| test | judge (ms) | one incremental update (µs) | target met |\n|---|---|---|---|\n");
+for (const row of rows) {
+  process.stdout.write(`| ${row.test} | ${row.judgeMs.toFixed(3)} | ${row.updateUs === null ? "—" : row.updateUs.toFixed(1)} | ${row.judgeMs < target ? "yes" : "NO"} |\n`);
+}
+writeFileSync(new URL("./results/stats.json", import.meta.url), JSON.stringify({ date: new Date().toISOString(), points: N, repeats, rows }, null, 2));

@@ -22,6 +22,8 @@ interface VersionSpec {
   median: number;
   errorRate: number;
   seed: number;
+  /** A share of requests slowed by a factor: a tail-only regression. */
+  tail?: { share: number; factor: number };
 }
 
 const STEP_SECONDS = 15;
@@ -44,7 +46,8 @@ export function versionSeries(service: string, spec: VersionSpec): OpenMetricsSe
   let failedTotal = 0;
   for (let step = 0; step < steps; step += 1) {
     for (let request = 0; request < perStep; request += 1) {
-      const latency = spec.median * Math.exp(0.25 * normal());
+      const slow = spec.tail !== undefined && next() < spec.tail.share ? spec.tail.factor : 1;
+      const latency = slow * spec.median * Math.exp(0.25 * normal());
       BUCKETS.forEach((bound, index) => {
         if (latency <= bound) bucketTotals[index] = (bucketTotals[index] ?? 0) + 1;
       });

@@ -2,7 +2,7 @@ import type { CheckOutcome, CountTotals, Direction, EffectInterval, SampleSummar
 
 /** One query a check ran, over one window, with a link to it in the source's own UI. */
 export interface QueryRun {
-  role: "baseline" | "canary" | "baselineErrors" | "baselineTotal" | "canaryErrors" | "canaryTotal";
+  role: "baseline" | "canary" | "baselineErrors" | "baselineTotal" | "canaryErrors" | "canaryTotal" | "baselineBuckets" | "canaryBuckets";
   query: string;
   start: string;
   end: string;
@@ -13,14 +13,20 @@ export interface QueryRun {
 /** The numbers behind one check result, stored as JSON and shown on the investigation page. */
 export interface CheckDetails {
   type: "metric";
-  kind: "series" | "counts";
+  kind: "series" | "counts" | "histogram";
   source: string;
   test: string | null;
   direction: Direction;
   tolerance: number;
   confidence: number;
+  /** The false-alarm probability this check spends (its share of the gate's budget). */
+  alpha: number | null;
   pValue: number | null;
+  /** Anytime-valid tests: the running maximum e-value (evidence against "no regression"). */
+  eValue: number | null;
   interval: EffectInterval | null;
+  /** What the interval measures: an absolute shift (canary − baseline), a relative change, or a rate ratio. */
+  intervalKind: "absolute" | "relative" | "ratio" | null;
   relativeChange: number | null;
   baseline: SampleSummary | null;
   canary: SampleSummary | null;

@@ -1,79 +1,8 @@
 import { z } from "zod";
+import { Check, Duration, usesErrorBudget, type MetricCheck } from "./check-schema.js";
 import { parseDuration } from "./duration.js";
-import { findTemplateProblem } from "./template.js";
 
-const Duration = z
-  .string()
-  .refine((text) => parseDuration(text) !== undefined, {
-    message: "must be a duration such as 30s, 5m or 1h",
-  });
-
-const Query = z
-  .string()
-  .min(1)
-  .max(10_000)
-  .superRefine((text, ctx) => {
-    const problem = findTemplateProblem(text);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
-
-export const CheckName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "must be 1-63 letters, digits, '.', '_' or '-'");
-
-export const SeriesTest = z.enum(["mann-whitney", "relative", "threshold"]);
-export const CountsTest = z.enum(["rate-ratio"]);
-export const Aggregate = z.enum(["mean", "median", "p90", "p95", "p99", "max", "min"]);
-
-const CheckCommon = {
-  name: CheckName,
-  source: z.string().min(1).max(100),
-  step: Duration.default("1m"),
-  baseline: z.strictObject({ window: Duration.default("30m") }).default({ window: "30m" }),
-  direction: z.enum(["increase", "decrease", "either"]).default("increase"),
-  tolerance: z.number().min(0).max(100).default(0.05),
-  confidence: z.number().gt(0.5).lt(1).default(0.95),
-  critical: z.boolean().default(false),
-  weight: z.number().min(0).max(1_000).default(1),
-};
-
-const SeriesCheck = z.strictObject({
-  ...CheckCommon,
-  type: z.literal("metric").default("metric"),
-  kind: z.literal("series").default("series"),
-  query: Query,
-  baselineQuery: Query.optional(),
-  test: SeriesTest.default("mann-whitney"),
-  aggregate: Aggregate.default("mean"),
-  min: z.number().optional(),
-  max: z.number().optional(),
-});
-
-const CountsCheck = z.strictObject({
-  ...CheckCommon,
-  type: z.literal("metric").default("metric"),
-  kind: z.literal("counts"),
-  errors: Query,
-  total: Query,
-  baselineErrors: Query.optional(),
-  baselineTotal: Query.optional(),
-  test: CountsTest.default("rate-ratio"),
-});
-
-export const MetricCheck = z
-  .discriminatedUnion("kind", [SeriesCheck, CountsCheck])
-  .superRefine((check, ctx) => {
-    if (check.kind === "series" && check.test === "threshold" && check.min === undefined && check.max === undefined) {
-      ctx.addIssue({ code: "custom", path: ["max"], message: "a threshold test needs `max`, `min` or both" });
-    }
-  });
-export type MetricCheck = z.infer<typeof MetricCheck>;
-
-/** Accepts checks written without `kind` (series is the default) and reports the bad field precisely. */
-const Check = z.preprocess(
-  (raw) => (raw && typeof raw === "object" && !("kind" in raw) ? { ...raw, kind: "series" } : raw),
-  MetricCheck,
-);
+export { MetricCheck } from "./check-schema.js";
 
 export const GateDefinition = z
   .strictObject({
@@ -85,6 +14,13 @@ export const GateDefinition = z
     failureLimit: z.number().int().min(0).max(1_000).default(0),
     onNoData: z.enum(["fail", "inconclusive", "pass"]).default("fail"),
     onError: z.enum(["fail", "inconclusive"]).default("fail"),
+    /** How the gate's false-alarm budget is shared by its checks: Bonferroni (each gets 1/M) or not at all. */
+    errorBudget: z.enum(["bonferroni", "none"]).default("bonferroni"),
+    /** Score thresholds (Kayenta's): at or above `pass` passes, below `marginal` fails, between is marginal. */
+    scoring: z
+      .strictObject({ pass: z.number().min(0).max(100).default(95), marginal: z.number().min(0).max(100).default(75) })
+      .refine((scoring) => scoring.marginal <= scoring.pass, { message: "marginal must not exceed pass", path: ["marginal"] })
+      .default({ pass: 95, marginal: 75 }),
     checks: z.array(Check).min(1, "a gate needs at least one check").max(100),
   })
   .superRefine((gate, ctx) => {
@@ -127,4 +63,15 @@ export function gateTiming(gate: GateDefinition): GateTiming {
 /** Every source name a gate refers to, so the server can reject gates naming unknown sources. */
 export function sourcesOf(gate: GateDefinition): string[] {
   return [...new Set(gate.checks.map((check) => check.source))];
+}
+
+/**
+ * The false-alarm probability a check may spend: 1 − confidence, divided among the gate's checks that
+ * spend the budget when the gate splits it (Bonferroni), so the gate as a whole keeps its level.
+ */
+export function checkAlpha(gate: GateDefinition, check: MetricCheck): number {
+  const alpha = 1 - check.confidence;
+  if (gate.errorBudget === "none") return alpha;
+  const spenders = gate.checks.filter(usesErrorBudget).length;
+  return alpha / Math.max(1, spenders);
 }

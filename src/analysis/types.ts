@@ -35,6 +35,8 @@ export interface Judgement {
   relativeChange: number | null;
   baseline: SampleSummary | null;
   canary: SampleSummary | null;
+  /** Set by tests that decide criticality themselves (Kayenta's critical effect sizes); else the check's. */
+  critical?: boolean | undefined;
 }
 
 /** Per-step counts of a `counts` check, summed over a window. */

@@ -1,7 +1,7 @@
 import { parseDuration } from "../analysis/duration.js";
-import { gateTiming, type GateDefinition } from "../analysis/gate.js";
+import { checkAlpha, gateTiming, type GateDefinition } from "../analysis/gate.js";
 import { decideVerdict, nextEvaluationTime } from "../analysis/policy.js";
-import { scoreResults } from "../analysis/scoring.js";
+import { describeScore, scoreResults } from "../analysis/scoring.js";
 import type { Database } from "../db/client.js";
 import { recordEvaluation } from "../db/queries/evaluations.js";
 import { findGate } from "../db/queries/gates.js";
@@ -50,7 +50,7 @@ export async function evaluateRollout(
     baselineVersion: rollout.baselineVersion ?? rollout.version,
     labels: rollout.labels,
   };
-  const results = await Promise.all(
+  const outputs = await Promise.all(
     gate.checks.map((check) =>
       runCheck({
         check,
@@ -58,22 +58,33 @@ export async function evaluateRollout(
         context,
         windows: checkWindows(gate, check, startedAt, began),
         timeoutMs: deps.sourceTimeoutMs,
+        alpha: checkAlpha(gate, check),
+        prior: rollout.checkStates[check.name] ?? null,
       }),
     ),
   );
+  const results = outputs.map((output) => output.result);
+  const checkStates = Object.fromEntries(
+    gate.checks.flatMap((check, index) => {
+      const state = outputs[index]?.state;
+      return state ? [[check.name, state]] : [];
+    }),
+  );
   const now = deps.now();
   const decision = decideVerdict({ gate, timing, startedAt, now, state: rollout.policyState, results });
+  const score = scoreResults(decision.results, gate.scoring);
   const updated = await recordEvaluation(deps.db, {
     rolloutId: rollout.id,
     evaluatedAt: now,
     verdict: decision.verdict,
     isFinal: decision.isFinal,
-    reason: decision.reason,
-    score: scoreResults(decision.results),
+    reason: describeScore(decision.reason, score, gate.scoring),
+    score: score?.score ?? null,
     trigger: params.trigger,
     durationMs: now.getTime() - began.getTime(),
     results: decision.results,
     policyState: decision.state,
+    checkStates,
     nextEvaluationAt: nextEvaluationTime(timing, startedAt, now),
     ...(params.leaseOwner ? { leaseOwner: params.leaseOwner } : {}),
   });

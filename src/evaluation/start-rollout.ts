@@ -1,5 +1,6 @@
 import { formatDuration } from "../analysis/duration.js";
 import { GateNotFound, RolloutInvalid } from "../analysis/errors.js";
+import { templatesOf } from "../analysis/check-schema.js";
 import { gateTiming, type GateDefinition } from "../analysis/gate.js";
 import { initialPolicyState } from "../analysis/policy.js";
 import { labelsUsedBy } from "../analysis/template.js";
@@ -60,11 +61,7 @@ export async function startRollout(
 }
 
 function missingLabels(gate: GateDefinition, labels: Record<string, string>): string[] {
-  const templates = gate.checks.flatMap((check) =>
-    check.kind === "series"
-      ? [check.query, check.baselineQuery ?? ""]
-      : [check.errors, check.total, check.baselineErrors ?? "", check.baselineTotal ?? ""],
-  );
+  const templates = gate.checks.flatMap(templatesOf);
   const used = new Set(templates.flatMap(labelsUsedBy));
   return [...used].filter((name) => labels[name] === undefined).sort();
 }

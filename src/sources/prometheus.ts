@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fetchJson } from "./http-client.js";
-import { SourceError, type MetricSource, type QueryWindow, type SeriesData } from "./types.js";
+import { SourceError, type BucketSeries, type MetricSource, type QueryWindow, type SeriesData } from "./types.js";
 
 export interface PrometheusSourceOptions {
   name: string;
@@ -30,35 +30,34 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
   const base = options.url.endsWith("/") ? options.url : `${options.url}/`;
   const timeoutMs = options.timeoutMs ?? 10_000;
 
+  async function rangeQuery(query: string, window: QueryWindow, signal?: AbortSignal) {
+    const url = new URL("api/v1/query_range", base);
+    url.search = new URLSearchParams({
+      query,
+      start: String(window.start.getTime() / 1000),
+      end: String(window.end.getTime() / 1000),
+      step: String(window.stepSeconds),
+    }).toString();
+    // 400 (bad_data) and 422 (execution) carry Prometheus's own explanation in the JSON envelope.
+    const body = await fetchJson(url.toString(), { headers: options.headers, timeoutMs, signal, acceptStatuses: [400, 422] });
+    const parsed = QueryRangeResponse.safeParse(body);
+    if (!parsed.success) throw new SourceError("bad-response", `${options.name}: not a Prometheus query_range answer`);
+    const answer = parsed.data;
+    if (answer.status === "error") {
+      throw new SourceError("query", `Prometheus rejected the query (${answer.errorType}): ${answer.error}`);
+    }
+    if (answer.data.resultType !== "matrix") {
+      throw new SourceError("bad-response", `${options.name}: expected a matrix, got ${answer.data.resultType}`);
+    }
+    return answer.data.result;
+  }
+
   return {
     name: options.name,
     type: "prometheus",
 
     async queryRange(query: string, window: QueryWindow, signal?: AbortSignal): Promise<SeriesData | null> {
-      const url = new URL("api/v1/query_range", base);
-      url.search = new URLSearchParams({
-        query,
-        start: String(window.start.getTime() / 1000),
-        end: String(window.end.getTime() / 1000),
-        step: String(window.stepSeconds),
-      }).toString();
-      // 400 (bad_data) and 422 (execution) carry Prometheus's own explanation in the JSON envelope.
-      const body = await fetchJson(url.toString(), {
-        headers: options.headers,
-        timeoutMs,
-        signal,
-        acceptStatuses: [400, 422],
-      });
-      const parsed = QueryRangeResponse.safeParse(body);
-      if (!parsed.success) throw new SourceError("bad-response", `${options.name}: not a Prometheus query_range answer`);
-      const answer = parsed.data;
-      if (answer.status === "error") {
-        throw new SourceError("query", `Prometheus rejected the query (${answer.errorType}): ${answer.error}`);
-      }
-      if (answer.data.resultType !== "matrix") {
-        throw new SourceError("bad-response", `${options.name}: expected a matrix, got ${answer.data.resultType}`);
-      }
-      const series = answer.data.result;
+      const series = await rangeQuery(query, window, signal);
       const [first] = series;
       if (!first) return null;
       if (series.length > 1) throw tooManySeries(series.map((s) => s.metric));
@@ -67,6 +66,12 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
         timestamps: first.values.map(([t]) => t),
         values: first.values.map(([, v]) => parseSampleValue(v)),
       };
+    },
+
+    async queryBuckets(selector: string, window: QueryWindow, signal?: AbortSignal): Promise<BucketSeries | null> {
+      const series = await rangeQuery(`sum by (le) (increase(${selector}[${window.stepSeconds}s]))`, window, signal);
+      if (series.length === 0) return null;
+      return toBucketSeries(series, selector);
     },
 
     queryLink(query: string, window: QueryWindow): string {
@@ -110,4 +115,30 @@ function tooManySeries(metrics: Record<string, string>[]): SourceError {
     `the query returns ${metrics.length} series (${shown}${more}) but a check needs exactly one; ` +
       "wrap it in an aggregation such as sum(...), max(...), or histogram_quantile(0.99, sum by (le) (rate(...[5m]))) for histograms",
   );
+}
+
+/**
+ * Per-step bucket counts from one series per `le`. `increase()` extrapolates each bucket on its own, so
+ * the cumulative counts are made non-decreasing in `le`; steps missing from a bucket count as zero.
+ */
+function toBucketSeries(series: Array<{ metric: Record<string, string>; values: Array<[number, string]> }>, selector: string): BucketSeries {
+  const withBound = series.map((s) => ({ le: s.metric.le === undefined ? Number.NaN : parseSampleValue(s.metric.le), values: s.values }));
+  if (withBound.some((s) => Number.isNaN(s.le))) {
+    throw new SourceError("bad-response", `the histogram selector ${selector} returned series without an \`le\` label; select the _bucket series`);
+  }
+  withBound.sort((a, b) => a.le - b.le);
+  if (withBound.at(-1)?.le !== Infinity) {
+    throw new SourceError("bad-response", `the histogram selector ${selector} has no le="+Inf" bucket`);
+  }
+  const timestamps = [...new Set(withBound.flatMap((s) => s.values.map(([t]) => t)))].sort((a, b) => a - b);
+  const byBound = withBound.map((s) => new Map(s.values.map(([t, v]) => [t, parseSampleValue(v)])));
+  const counts = timestamps.map((t) => {
+    let running = 0;
+    return byBound.map((values) => {
+      const value = values.get(t);
+      running = Math.max(running, value !== undefined && Number.isFinite(value) && value > 0 ? value : 0);
+      return running;
+    });
+  });
+  return { le: withBound.map((s) => s.le), timestamps, counts };
 }

@@ -13,6 +13,13 @@ export interface SeriesData {
   values: number[];
 }
 
+/** Per-step histogram counts: `counts[step][bucket]`, cumulative over the ascending bounds `le` (+Inf last). */
+export interface BucketSeries {
+  le: number[];
+  timestamps: number[];
+  counts: number[][];
+}
+
 export type SourceErrorKind =
   | "unreachable"
   | "timeout"
@@ -38,6 +45,8 @@ export interface MetricSource {
   readonly name: string;
   readonly type: string;
   queryRange(query: string, window: QueryWindow, signal?: AbortSignal): Promise<SeriesData | null>;
+  /** Histogram bucket counts per step for a `_bucket` selector, or null when it selects nothing. */
+  queryBuckets?(selector: string, window: QueryWindow, signal?: AbortSignal): Promise<BucketSeries | null>;
   /** A link that opens the query over the window in the backend's own UI. */
   queryLink?(query: string, window: QueryWindow): string;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/analysis/check-result.js";
 import { decideVerdict, initialPolicyState, nextEvaluationTime, type PolicyInput, type PolicyState } from "../../src/analysis/policy.js";
-import { scoreResults } from "../../src/analysis/scoring.js";
+import { describeScore, scoreResults } from "../../src/analysis/scoring.js";
 import type { CheckOutcome } from "../../src/analysis/types.js";
 
 const timing = { delayMs: 60_000, intervalMs: 60_000, timeoutMs: 3_600_000, steadyForMs: 0 };
@@ -18,7 +18,7 @@ function check(name: string, result: CheckOutcome, extra: Partial<CheckResult> =
     summary: `${name} is ${result}`,
     details: {
       type: "metric", kind: "series", source: "prometheus", test: "mann-whitney", direction: "increase", tolerance: 0.05, confidence: 0.95,
-      pValue: null, interval: null, relativeChange: null, baseline: null, canary: null, counts: null, queries: [], error: null, rawResult: null,
+      alpha: 0.05, pValue: null, eValue: null, interval: null, intervalKind: null, relativeChange: null, baseline: null, canary: null, counts: null, queries: [], error: null, rawResult: null,
     },
     ...extra,
   };
@@ -103,10 +103,26 @@ describe("nextEvaluationTime", () => {
 });
 
 describe("scoreResults", () => {
-  it("is the weighted share of passing checks, and 0 with a failing critical check", () => {
-    expect(scoreResults([check("a", "pass", { weight: 3 }), check("b", "fail", { weight: 1 })])).toBe(75);
-    expect(scoreResults([check("a", "pass", { weight: 3 }), check("b", "fail", { critical: true })])).toBe(0);
-    expect(scoreResults([check("a", "pass", { weight: 1 }), check("b", "inconclusive", { weight: 2 })])).toBe(33.33);
+  it("is Kayenta's weighted sum: the weighted share of passing checks, 0 with a failing critical check", () => {
+    expect(scoreResults([check("a", "pass", { weight: 3 }), check("b", "fail", { weight: 1 })])).toEqual({ score: 75, classification: "marginal" });
+    expect(scoreResults([check("a", "pass", { weight: 3 }), check("b", "fail", { critical: true })])).toEqual({ score: 0, classification: "fail" });
+    expect(scoreResults([check("a", "pass", { weight: 1 }), check("b", "inconclusive", { weight: 2 })])?.score).toBe(33.33);
+    expect(scoreResults([check("a", "pass"), check("b", "pass")])).toEqual({ score: 100, classification: "pass" });
     expect(scoreResults([check("a", "pass", { weight: 0 })])).toBeNull();
+  });
+
+  it("scores 0 when half the checks have no data, and leaves errors out", () => {
+    const nodata = (name: string) => check(name, "inconclusive", { details: { ...check(name, "pass").details, rawResult: "nodata" } });
+    expect(scoreResults([check("a", "pass"), nodata("b")])?.score).toBe(0);
+    expect(scoreResults([check("a", "pass"), check("b", "pass"), nodata("c")])?.score).toBe(100);
+    const errored = check("e", "inconclusive", { details: { ...check("e", "pass").details, rawResult: "error" } });
+    expect(scoreResults([check("a", "pass"), check("b", "fail"), errored])?.score).toBe(50);
+  });
+
+  it("uses the gate's thresholds and says a marginal score in the reason", () => {
+    const score = scoreResults([check("a", "pass", { weight: 4 }), check("b", "fail", { weight: 1 })], { pass: 90, marginal: 70 });
+    expect(score).toEqual({ score: 80, classification: "marginal" });
+    expect(describeScore("Failure 1 of 2 tolerated.", score, { pass: 90, marginal: 70 })).toBe("Failure 1 of 2 tolerated. Score 80 is marginal (pass at 90, marginal at 70).");
+    expect(describeScore("All pass.", { score: 100, classification: "pass" }, { pass: 90, marginal: 70 })).toBe("All pass.");
   });
 });

@@ -68,6 +68,7 @@ beforeAll(async () => {
     total: 'sum(increase(http_requests_total{service="{{service}}",version="{{version}}"}[1m]))',
     baselineErrors: 'sum(increase(http_errors_total{service="{{service}}",version="{{baselineVersion}}"}[1m]))',
     baselineTotal: 'sum(increase(http_requests_total{service="{{service}}",version="{{baselineVersion}}"}[1m]))',
+    test: "rate-ratio",
     tolerance: 0.5,
     critical: true,
   };
@@ -99,7 +100,7 @@ const startRollout = async (gate: string, version: string) => {
   return response.body.id as string;
 };
 
-describe("rollouts judged on a real Prometheus", () => {
+describe("rollouts judged on a real Prometheus with fixed-horizon tests", () => {
   it("continues a healthy rollout, evaluated by the scheduler", async () => {
     const id = await startRollout("shop", "v2-good");
     const scheduler = createScheduler(t.deps.evaluation, { tickMs: 1_000, leaseMs: 60_000, batchSize: 10 });

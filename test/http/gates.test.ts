@@ -20,7 +20,8 @@ describe("PUT /v1/gates/{name}", () => {
     const first = await t.request("PUT", "/v1/gates/checkout", gate);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ name: "checkout", version: 1, origin: "api" });
-    expect(first.body.definition.checks[0]).toMatchObject({ test: "mann-whitney", tolerance: 0.05, critical: true });
+    expect(first.body.definition.checks[0]).toMatchObject({ test: "sequential-mean", tolerance: 0.05, critical: true });
+    expect(first.body.definition).toMatchObject({ errorBudget: "bonferroni", scoring: { pass: 95, marginal: 75 } });
 
     const reordered = await t.request("PUT", "/v1/gates/checkout", { checks: gate.checks, delay: "30s" });
     expect(reordered.status).toBe(200);

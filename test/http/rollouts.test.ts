@@ -86,7 +86,7 @@ describe("evaluation through the API", () => {
     const detail = await t.request("GET", `/v1/rollouts/${body.id}`);
     expect(detail.body.evaluations).toHaveLength(1);
     const [result] = detail.body.evaluations[0].checks;
-    expect(result).toMatchObject({ name: "latency", result: "pass", test: "mann-whitney" });
+    expect(result).toMatchObject({ name: "latency", result: "pass", test: "sequential-mean" });
     expect(result.details.queries.map((q: { role: string; query: string }) => [q.role, q.query])).toEqual(
       expect.arrayContaining([["baseline", 'lat{v="base"}'], ["canary", 'lat{v="good"}']]),
     );

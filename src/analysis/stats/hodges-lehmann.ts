@@ -55,6 +55,11 @@ export function hodgesLehmannSorted(xs: Float64Array, ys: Float64Array, confiden
  */
 export function wilcoxonDiff(x: readonly number[], y: readonly number[], mu: number, q: number, opts: { correct?: boolean } = {}): number {
   const { xs, ys } = sortedSamples(x, y);
+  return wilcoxonDiffSorted(xs, ys, mu, q, opts);
+}
+
+/** `wilcoxonDiff` on samples already sorted ascending, for root-finders that evaluate it many times. */
+export function wilcoxonDiffSorted(xs: Float64Array, ys: Float64Array, mu: number, q: number, opts: { correct?: boolean } = {}): number {
   const n = xs.length;
   const m = ys.length;
   const total = n + m;

@@ -1,5 +1,6 @@
 import { asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { summarizeCheck, type CheckResult } from "../../analysis/check-result.js";
+import type { CheckState } from "../../analysis/judge-sequential.js";
 import type { PolicyState } from "../../analysis/policy.js";
 import type { Verdict } from "../../analysis/types.js";
 import type { Database, DbOrTx } from "../client.js";
@@ -20,6 +21,7 @@ export interface EvaluationRecord {
   durationMs: number;
   results: CheckResult[];
   policyState: PolicyState;
+  checkStates: Record<string, CheckState>;
   nextEvaluationAt: Date;
   /** For scheduler runs: the lease owner; the write is dropped if the lease was lost meanwhile. */
   leaseOwner?: string;
@@ -85,6 +87,7 @@ export async function recordEvaluation(db: Database, record: EvaluationRecord): 
         finishedAt: record.isFinal ? record.evaluatedAt : null,
         policyState: record.policyState,
         latestChecks: record.results.map(summarizeCheck),
+        checkStates: record.checkStates,
         leaseOwner: null,
         leaseUntil: null,
       })

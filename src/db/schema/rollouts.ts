@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, doublePrecision, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { CheckSummary } from "../../analysis/check-result.js";
+import type { CheckState } from "../../analysis/judge-sequential.js";
 import type { PolicyState } from "../../analysis/policy.js";
 
 export const rollouts = pgTable(
@@ -27,6 +28,8 @@ export const rollouts = pgTable(
     policyState: jsonb().$type<PolicyState>().notNull(),
     // The latest evaluation's checks, so a verdict is served from this one row.
     latestChecks: jsonb().$type<CheckSummary[]>().notNull().default([]),
+    // Sequential checks' running state by check name, so each evaluation reads only new data.
+    checkStates: jsonb().$type<Record<string, CheckState>>().notNull().default({}),
     leaseOwner: text(),
     leaseUntil: timestamp({ withTimezone: true }),
   },

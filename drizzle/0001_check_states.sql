@@ -1,0 +1,1 @@
+ALTER TABLE "rollouts" ADD COLUMN "check_states" jsonb DEFAULT '{}'::jsonb NOT NULL;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseDuration, formatDuration } from "../../src/analysis/duration.js";
-import { GateDefinition, gateTiming } from "../../src/analysis/gate.js";
+import { checkAlpha, GateDefinition, gateTiming } from "../../src/analysis/gate.js";
 import { findTemplateProblem, renderTemplate } from "../../src/analysis/template.js";
+import { loadGateFiles } from "../../src/gates/load-gate-files.js";
 import { parseGateYaml, validateGate } from "../../src/gates/parse-gate.js";
 
 const minimal = { checks: [{ name: "p99", source: "prometheus", query: 'p99{service="{{service}}"}' }] };
@@ -73,5 +74,53 @@ describe("query templates", () => {
     expect(findTemplateProblem("{{services}}")).toMatch(/unknown template variable \{\{services\}\}/);
     expect(findTemplateProblem("a{{service}")).toMatch(/unbalanced/);
     expect(findTemplateProblem('sum(rate(x{a="{{labels.zone}}"}[5m]))')).toBeUndefined();
+  });
+});
+
+describe("issue-3 gate fields", () => {
+  const histogram = { name: "tail", source: "prometheus", kind: "histogram", query: 'h_bucket{service="{{service}}"}' };
+  const counts = { name: "errors", source: "prometheus", kind: "counts", errors: "e", total: "t" };
+
+  it("defaults to the anytime-valid test of each kind", () => {
+    const gate = GateDefinition.parse({ checks: [minimal.checks[0], counts, histogram] });
+    expect(gate.checks.map((check) => check.test)).toEqual(["sequential-mean", "sequential-rate", "sequential-quantile"]);
+    expect(gate.checks[2]).toMatchObject({ quantile: 0.99 });
+  });
+
+  it("splits the error budget across checks that spend it, unless the gate says none", () => {
+    const threshold = { ...minimal.checks[0], name: "t", test: "threshold", max: 1 };
+    const gate = GateDefinition.parse({ checks: [minimal.checks[0], counts, histogram, threshold] });
+    // Three checks spend the budget; the threshold check has no error rate and takes none of it.
+    for (const check of gate.checks) expect(checkAlpha(gate, check)).toBeCloseTo(0.05 / 3, 15);
+    const unsplit = GateDefinition.parse({ errorBudget: "none", checks: [minimal.checks[0], counts] });
+    for (const check of unsplit.checks) expect(checkAlpha(unsplit, check)).toBeCloseTo(0.05, 15);
+    const kayenta = GateDefinition.parse({ checks: [{ ...minimal.checks[0], test: "mann-whitney", mode: "kayenta" }, counts] });
+    expect(checkAlpha(kayenta, kayenta.checks[1]!)).toBeCloseTo(0.05, 12);
+  });
+
+  it("names the bad field of the new settings", () => {
+    const cases: Array<[unknown, string]> = [
+      [{ checks: [{ ...histogram, test: "mann-whitney" }] }, "checks.0.test"],
+      [{ checks: [{ ...histogram, quantile: 1.5 }] }, "checks.0.quantile"],
+      [{ checks: [{ ...minimal.checks[0], mode: "kayenta" }] }, "checks.0.mode"],
+      [{ checks: [{ ...minimal.checks[0], test: "mann-whitney", mode: "kayenta", kayenta: { confidence: 2 } }] }, "checks.0.kayenta.confidence"],
+      [{ checks: [{ ...counts, baseline: { mode: "concurrent" } }] }, "checks.0.baseline.canaryShare"],
+      [{ checks: [{ ...minimal.checks[0], baseline: { mode: "concurrent" } }] }, "checks.0.baseline.mode"],
+      [{ ...minimal, errorBudget: "holm" }, "errorBudget"],
+      [{ ...minimal, scoring: { pass: 50, marginal: 80 } }, "scoring.marginal"],
+    ];
+    for (const [raw, path] of cases) {
+      const result = validateGate(raw, ["prometheus"]);
+      expect(result.ok, JSON.stringify(raw)).toBe(false);
+      if (!result.ok) expect(result.issues.map((issue) => issue.path)).toContain(path);
+    }
+    expect(validateGate({ checks: [{ ...counts, baseline: { mode: "concurrent", canaryShare: 0.1 } }] }, ["prometheus"]).ok).toBe(true);
+  });
+});
+
+describe("the example gates in gates/", () => {
+  it("all load with a prometheus source", () => {
+    const files = loadGateFiles(new URL("../../gates", import.meta.url).pathname, ["prometheus"]);
+    expect(files.map((file) => file.name).sort()).toEqual(["kayenta-parity", "web-latency-errors"]);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.js";
 import { expectProblem } from "../helpers/problem.js";
@@ -80,5 +81,48 @@ describe("POST /v1/analyze with too few points", () => {
     expect(response.body.interval.lower).toBeNull();
     expect(response.body.interval.upper).toBeNull();
     expect(response.body.summary).toContain("too few points");
+  });
+});
+
+describe("POST /v1/analyze with Kayenta's classifier and the sequential mean test", () => {
+  const vectors = JSON.parse(readFileSync(new URL("../../../shared/data/kayenta-test-vectors.json", import.meta.url), "utf8")) as {
+    classifier: Array<{ id: string; experiment: number[]; control: number[]; params: { tolerance: number; confLevel: number; direction: "either" | "increase" | "decrease" }; expected: { classification: string } }>;
+  };
+
+  it("classifies Kayenta's own vectors as Kayenta does (MW-CLS-01, -02, -06)", async () => {
+    const expected: Record<string, string> = { "MW-CLS-01": "pass", "MW-CLS-02": "fail", "MW-CLS-06": "fail" };
+    for (const [id, result] of Object.entries(expected)) {
+      const vector = vectors.classifier.find((item) => item.id === id);
+      if (!vector) throw new Error(`vector ${id} is missing`);
+      const response = await t.request("POST", "/v1/analyze", {
+        test: "mann-whitney",
+        mode: "kayenta",
+        kayenta: { tolerance: vector.params.tolerance, confidence: vector.params.confLevel },
+        direction: vector.params.direction,
+        baseline: vector.control,
+        canary: vector.experiment,
+      });
+      expect(response.status).toBe(200);
+      expect(response.body.result, id).toBe(result);
+      expect(response.body.summary).toMatch(/^Kayenta: /);
+    }
+  });
+
+  it("judges sequential-mean with the canary taken in order", async () => {
+    const steady = Array.from({ length: 40 }, (_, i) => 100 * (1 + 0.01 * Math.sin(i)));
+    const slower = steady.map((value) => value * 1.2);
+    const fail = await t.request("POST", "/v1/analyze", { test: "sequential-mean", baseline: steady, canary: slower, tolerance: 0.05 });
+    expect(fail.body).toMatchObject({ result: "fail" });
+    expect(fail.body.relativeChange).toBeCloseTo(0.2, 6);
+    expect(fail.body.eValue).toBeGreaterThan(20);
+    const pass = await t.request("POST", "/v1/analyze", { test: "sequential-mean", baseline: steady, canary: steady, tolerance: 0.05 });
+    expect(pass.body).toMatchObject({ result: "pass", relativeChange: 0 });
+  });
+
+  it("rejects Kayenta settings on other tests and unknown Kayenta settings", async () => {
+    expectProblem(await t.request("POST", "/v1/analyze", { test: "relative", mode: "kayenta", baseline: [1], canary: [1] }), 400, "/problems/invalid-input");
+    const unknown = await t.request("POST", "/v1/analyze", { mode: "kayenta", kayenta: { tolerence: 0.1 }, baseline: [1], canary: [1] });
+    expectProblem(unknown, 400, "/problems/invalid-input");
+    expect(unknown.body.errors[0].path).toBe("body.kayenta");
   });
 });

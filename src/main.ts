@@ -7,26 +7,26 @@ import { createScheduler } from "./evaluation/scheduler.js";
 import { GateFileError, loadGateFiles } from "./gates/load-gate-files.js";
 import { loadSourcesFile, SourcesFileError } from "./sources/load-sources.js";
 import { createPrometheusSource } from "./sources/prometheus.js";
-import { createSourceRegistry } from "./sources/registry.js";
-import type { MetricSource } from "./sources/types.js";
+import { createPrometheusAlertsSource } from "./sources/prometheus-alerts.js";
+import { createSourceRegistry, type AnySource } from "./sources/registry.js";
 import { createLogger } from "./telemetry/logger.js";
 
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
 class StartupError extends Error {}
 
-function buildSources(config: Config, env: Record<string, string | undefined>): MetricSource[] {
-  const sources: MetricSource[] = [];
+function buildSources(config: Config, env: Record<string, string | undefined>): AnySource[] {
+  const sources: AnySource[] = [];
   if (config.prometheusUrl) {
-    sources.push(createPrometheusSource({ name: "prometheus", url: config.prometheusUrl, timeoutMs: config.sourceTimeoutMs }));
+    const options = { name: "prometheus", url: config.prometheusUrl, timeoutMs: config.sourceTimeoutMs };
+    sources.push(createPrometheusSource(options), createPrometheusAlertsSource(options));
   }
   if (config.sourcesFile) {
-    for (const source of loadSourcesFile(config.sourcesFile, env, config.sourceTimeoutMs)) {
-      if (sources.some((existing) => existing.name === source.name)) {
-        throw new SourcesFileError(`SOURCES_FILE ${config.sourcesFile}: source "${source.name}" is already defined by PROMETHEUS_URL`);
-      }
-      sources.push(source);
+    const fromFile = loadSourcesFile(config.sourcesFile, env, config.sourceTimeoutMs);
+    if (config.prometheusUrl && fromFile.some((source) => source.name === "prometheus")) {
+      throw new SourcesFileError(`SOURCES_FILE ${config.sourcesFile}: source "prometheus" is already defined by PROMETHEUS_URL`);
     }
+    sources.push(...fromFile);
   }
   return sources;
 }
@@ -36,7 +36,7 @@ async function main() {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel });
   const sources = createSourceRegistry(buildSources(config, process.env));
-  const gateFiles = config.gatesDir ? loadGateFiles(config.gatesDir, sources.names()) : [];
+  const gateFiles = config.gatesDir ? loadGateFiles(config.gatesDir, sources.describe()) : [];
 
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   if (database.kind === "pglite") await migrateDatabase(database);
@@ -61,7 +61,7 @@ async function main() {
   const app = createApp({ config, db: database.db, sources, logger, now, evaluation, isAcceptingWork: () => accepting });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info(
-      { event: "server.started", address: `http://${info.address}:${info.port}`, database: database.kind, sources: sources.names(), gates: gateFiles.length },
+      { event: "server.started", address: `http://${info.address}:${info.port}`, database: database.kind, sources: sources.describe().map((source) => `${source.name} (${source.type})`), gates: gateFiles.length },
       `Canary Gate listening on http://${info.address}:${info.port}`,
     );
   });

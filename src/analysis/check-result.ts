@@ -1,3 +1,4 @@
+import type { MonitorFinding } from "./judge-monitors.js";
 import type { CheckOutcome, CountTotals, Direction, EffectInterval, SampleSummary } from "./types.js";
 
 /** One query a check ran, over one window, with a link to it in the source's own UI. */
@@ -12,13 +13,14 @@ export interface QueryRun {
 
 /** The numbers behind one check result, stored as JSON and shown on the investigation page. */
 export interface CheckDetails {
-  type: "metric";
-  kind: "series" | "counts" | "histogram";
+  type: "metric" | "monitor" | "http";
+  /** Metric checks: the kind of data; null for monitor and http checks. */
+  kind: "series" | "counts" | "histogram" | null;
   source: string;
   test: string | null;
-  direction: Direction;
-  tolerance: number;
-  confidence: number;
+  direction: Direction | null;
+  tolerance: number | null;
+  confidence: number | null;
   /** The false-alarm probability this check spends (its share of the gate's budget). */
   alpha: number | null;
   pValue: number | null;
@@ -32,6 +34,11 @@ export interface CheckDetails {
   canary: SampleSummary | null;
   counts: { baseline: CountTotals; canary: CountTotals } | null;
   queries: QueryRun[];
+  /** Monitor checks: how many monitors the selection matched, and those that decided or were left out. */
+  matched?: number | null;
+  monitors?: MonitorFinding[];
+  /** Http checks: the values the JSONPath picked and the condition they were judged by. */
+  http?: { url: string; values: unknown[]; condition: string } | null;
   /** Set when the outcome is `error`: what failed, safe to show. */
   error: { kind: string; message: string } | null;
   /** The raw outcome before the gate's onNoData/onError mapping, when that mapping changed it. */

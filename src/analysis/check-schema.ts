@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
+import { parseCondition, variablesOf } from "./condition.js";
+import { parseJsonPath } from "./json-path.js";
 import { findTemplateProblem } from "./template.js";
 
 export const Duration = z
@@ -56,7 +58,7 @@ const KayentaOptions = z
 
 const CheckCommon = {
   name: CheckName,
-  type: z.literal("metric").default("metric"),
+  type: z.literal("metric"),
   source: z.string().min(1).max(100),
   step: Duration.default("1m"),
   baseline: Baseline,
@@ -118,11 +120,88 @@ export const MetricCheck = z.discriminatedUnion("kind", [SeriesCheck, CountsChec
 });
 export type MetricCheck = z.infer<typeof MetricCheck>;
 
-/** Checks written without `kind` are series checks. */
-export const Check = z.preprocess(
-  (raw) => (raw && typeof raw === "object" && !Array.isArray(raw) && !("kind" in raw) ? { ...raw, kind: "series" } : raw),
-  MetricCheck,
-);
+const Template = Query;
+
+/** No selected monitor may alert during the canary window (Datadog's monitor rule, Azure's monitor gate). */
+export const MonitorCheck = z
+  .strictObject({
+    name: CheckName,
+    type: z.literal("monitor"),
+    source: z.string().min(1).max(100),
+    /** Regex over alerting rule / alert names (Prometheus, Alertmanager). */
+    alertname: z
+      .string()
+      .min(1)
+      .max(1_000)
+      .refine((text) => isRegex(text), "must be a valid regular expression")
+      .optional(),
+    /** Label matchers over alert instances, e.g. `service="{{service}}", severity=~"critical|page"`. */
+    selector: Template.optional(),
+    /** Datadog monitor search query, e.g. `tag:"service:{{service}}" tag:"env:{{environment}}"`. */
+    query: Template.optional(),
+    monitorIds: z.array(z.union([z.string().regex(/^\d+$/, "must be a monitor id"), z.number().int().positive()])).min(1).max(500).optional(),
+    ignorePreexisting: z.boolean().default(true),
+    requireMatch: z.boolean().default(true),
+    maxMonitors: z.number().int().min(1).max(10_000).default(50),
+    failOnWarn: z.boolean().default(false),
+    critical: z.boolean().default(false),
+    weight: z.number().min(0).max(1_000).default(1),
+  })
+  .refine((check) => check.alertname ?? check.selector ?? check.query ?? check.monitorIds, {
+    message: "a monitor check needs `alertname`, `selector`, `query` or `monitorIds`",
+    path: ["alertname"],
+  });
+export type MonitorCheck = z.infer<typeof MonitorCheck>;
+
+/** A JSON endpoint's answer, picked with JSONPath and judged by a condition (Azure's "Invoke REST API" gate). */
+export const HttpCheck = z
+  .strictObject({
+    name: CheckName,
+    type: z.literal("http"),
+    source: z.string().min(1).max(100),
+    path: Template,
+    method: z.enum(["GET", "POST"]).default("GET"),
+    body: z.unknown().optional(),
+    jsonPath: z.string().min(1).max(1_000),
+    condition: z.string().min(1).max(2_000),
+    critical: z.boolean().default(false),
+    weight: z.number().min(0).max(1_000).default(1),
+  })
+  .superRefine((check, ctx) => {
+    const path = parseJsonPath(check.jsonPath);
+    if (!path.ok) ctx.addIssue({ code: "custom", path: ["jsonPath"], message: path.error });
+    const condition = parseCondition(check.condition);
+    if (!condition.ok) {
+      ctx.addIssue({ code: "custom", path: ["condition"], message: condition.error });
+      return;
+    }
+    const unknown = variablesOf(condition.condition).filter((name: string) => !HTTP_CONDITION_VARIABLES.includes(name));
+    if (unknown.length) {
+      ctx.addIssue({ code: "custom", path: ["condition"], message: `unknown variable ${unknown.join(", ")}; use ${HTTP_CONDITION_VARIABLES.join(", ")}` });
+    }
+  });
+export type HttpCheck = z.infer<typeof HttpCheck>;
+
+/** What an http check's condition may name: the first picked value, all of them, and the rollout. */
+export const HTTP_CONDITION_VARIABLES = ["value", "values", "count", "service", "environment", "version", "baselineVersion", "labels"];
+
+export type GateCheck = MetricCheck | MonitorCheck | HttpCheck;
+
+/** Checks written without `type` are metric checks; metric checks written without `kind` are series checks. */
+export const Check = z.preprocess((raw) => {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
+  const withType = "type" in raw ? raw : { ...raw, type: "metric" };
+  return withType.type === "metric" && !("kind" in withType) ? { ...withType, kind: "series" } : withType;
+}, z.discriminatedUnion("type", [MetricCheck, MonitorCheck, HttpCheck]));
+
+function isRegex(text: string): boolean {
+  try {
+    new RegExp(`^(?:${text})$`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Sequential tests keep state across evaluations and are anytime-valid. */
 export function isSequential(check: MetricCheck): boolean {
@@ -130,13 +209,16 @@ export function isSequential(check: MetricCheck): boolean {
 }
 
 /** Tests that spend a share of the gate's error budget (their confidence matters). */
-export function usesErrorBudget(check: MetricCheck): boolean {
+export function usesErrorBudget(check: GateCheck): boolean {
+  if (check.type !== "metric") return false;
   if (check.kind === "series") return check.test === "sequential-mean" || (check.test === "mann-whitney" && check.mode === "standard");
   return true;
 }
 
 /** Every query template of a check, for finding the labels it needs. */
-export function templatesOf(check: MetricCheck): string[] {
+export function templatesOf(check: GateCheck): string[] {
+  if (check.type === "monitor") return [check.selector ?? "", check.query ?? ""];
+  if (check.type === "http") return [check.path];
   if (check.kind === "counts") return [check.errors, check.total, check.baselineErrors ?? "", check.baselineTotal ?? ""];
   return [check.query, check.baselineQuery ?? ""];
 }

@@ -1,5 +1,8 @@
 import { parseDuration } from "../analysis/duration.js";
+import type { CheckResult } from "../analysis/check-result.js";
+import type { MetricCheck } from "../analysis/check-schema.js";
 import { checkAlpha, gateTiming, type GateDefinition } from "../analysis/gate.js";
+import type { CheckState } from "../analysis/judge-sequential.js";
 import { decideVerdict, nextEvaluationTime } from "../analysis/policy.js";
 import { describeScore, scoreResults } from "../analysis/scoring.js";
 import type { Database } from "../db/client.js";
@@ -9,6 +12,8 @@ import { findRollout, type RolloutRow } from "../db/queries/rollouts.js";
 import type { SourceRegistry } from "../sources/registry.js";
 import type { Logger } from "../telemetry/logger.js";
 import { runCheck, type CheckWindows } from "./run-check.js";
+import { runHttpCheck } from "./run-http-check.js";
+import { runMonitorCheck } from "./run-monitor-check.js";
 
 export interface EvaluationDeps {
   db: Database;
@@ -51,17 +56,24 @@ export async function evaluateRollout(
     labels: rollout.labels,
   };
   const outputs = await Promise.all(
-    gate.checks.map((check) =>
-      runCheck({
+    gate.checks.map(async (check): Promise<{ result: CheckResult; state: CheckState | null }> => {
+      const entry = deps.sources.get(check.source);
+      const timeoutMs = deps.sourceTimeoutMs;
+      if (check.type === "monitor") {
+        const result = await runMonitorCheck({ check, source: entry?.monitors, context, startedAt, now: began, onNoData: gate.onNoData, timeoutMs });
+        return { result, state: null };
+      }
+      if (check.type === "http") return { result: await runHttpCheck({ check, source: entry?.http, context, timeoutMs }), state: null };
+      return runCheck({
         check,
-        source: deps.sources.get(check.source),
+        source: entry?.metrics,
         context,
         windows: checkWindows(gate, check, startedAt, began),
-        timeoutMs: deps.sourceTimeoutMs,
+        timeoutMs,
         alpha: checkAlpha(gate, check),
         prior: rollout.checkStates[check.name] ?? null,
-      }),
-    ),
+      });
+    }),
   );
   const results = outputs.map((output) => output.result);
   const checkStates = Object.fromEntries(
@@ -100,7 +112,7 @@ export async function evaluateRollout(
 }
 
 /** Baseline: the window before the rollout started. Canary: from the end of the delay until now. */
-export function checkWindows(gate: GateDefinition, check: GateDefinition["checks"][number], startedAt: Date, now: Date): CheckWindows {
+export function checkWindows(gate: GateDefinition, check: MetricCheck, startedAt: Date, now: Date): CheckWindows {
   const stepSeconds = Math.max(1, Math.round((parseDuration(check.step) ?? 60_000) / 1000));
   const baselineMs = parseDuration(check.baseline.window) ?? 1_800_000;
   const delayMs = parseDuration(gate.delay) ?? 0;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { GateName, type GateDefinition } from "../analysis/gate.js";
-import { formatIssues, parseGateYaml } from "./parse-gate.js";
+import { formatIssues, parseGateYaml, type KnownSource } from "./parse-gate.js";
 
 export class GateFileError extends Error {
   override readonly name = "GateFileError";
@@ -14,7 +14,7 @@ export interface GateFile {
 }
 
 /** Reads every `*.yaml`/`*.yml` in a folder; the file name is the gate name. Any bad file stops start-up. */
-export function loadGateFiles(dir: string, knownSources: readonly string[]): GateFile[] {
+export function loadGateFiles(dir: string, knownSources: readonly KnownSource[]): GateFile[] {
   let entries: string[];
   try {
     entries = readdirSync(dir).filter((entry) => [".yaml", ".yml"].includes(extname(entry))).sort();

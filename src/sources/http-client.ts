@@ -13,6 +13,8 @@ export interface FetchJsonOptions {
   maxBytes?: number;
   /** Non-2xx statuses whose JSON body the caller interprets itself (e.g. an API's error envelope). */
   acceptStatuses?: readonly number[];
+  /** Headers that say how many seconds to wait before retrying, first found wins. Default Retry-After. */
+  retryAfterHeaders?: readonly string[];
 }
 
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -60,7 +62,8 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
     if (!accepted && retryable && attempt < retries) {
       await response.body?.cancel().catch(() => undefined);
       const failure = new SourceError("http-status", `HTTP ${response.status} from ${shown}`, response.status);
-      await backoff(attempt, response.headers.get("retry-after"), deadline, signal, failure, aborted);
+      const retryAfter = (options.retryAfterHeaders ?? ["retry-after"]).map((header) => response.headers.get(header)).find((value) => value !== null);
+      await backoff(attempt, retryAfter, deadline, signal, failure, aborted);
       continue;
     }
 

@@ -1,23 +1,41 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
+import { createAlertmanagerSource } from "./alertmanager.js";
+import { createDatadogSource } from "./datadog.js";
+import { createHttpJsonSource } from "./http-json.js";
+import { createPrometheusAlertsSource } from "./prometheus-alerts.js";
 import { createPrometheusSource } from "./prometheus.js";
-import type { MetricSource } from "./types.js";
+import type { AnySource } from "./registry.js";
 
-/** A header value written inline, or read from an environment variable or a file (for secrets). */
-const HeaderValue = z.union([
+/** A value written inline, or read from an environment variable or a file. */
+const Value = z.union([
   z.string(),
   z.strictObject({ fromEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name") }),
   z.strictObject({ fromFile: z.string().min(1) }),
 ]);
+/** A secret is never written in the file itself. */
+const Secret = z.union([
+  z.strictObject({ fromEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name") }),
+  z.strictObject({ fromFile: z.string().min(1) }),
+], { error: "write secrets as { fromEnv: NAME } or { fromFile: PATH }, never inline" });
 
-const SourceSpec = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "must be 1-63 letters, digits, '.', '_' or '-'"),
-  type: z.enum(["prometheus"]),
-  url: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }),
-  headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name"), HeaderValue).optional(),
-  timeout: z.string().optional(),
-});
+const Url = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
+const Headers = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name"), Value).optional();
+const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "must be 1-63 letters, digits, '.', '_' or '-'");
+
+const SourceSpec = z.discriminatedUnion("type", [
+  z.strictObject({ name: Name, type: z.literal("prometheus"), url: Url, headers: Headers }),
+  z.strictObject({ name: Name, type: z.literal("alertmanager"), url: Url, headers: Headers }),
+  z.strictObject({ name: Name, type: z.literal("http"), url: Url, headers: Headers }),
+  z.strictObject({
+    name: Name,
+    type: z.literal("datadog"),
+    site: z.string().regex(/^[a-z0-9.-]+$/, "must be a Datadog site such as datadoghq.com or datadoghq.eu").default("datadoghq.com"),
+    apiKey: Secret,
+    applicationKey: Secret,
+  }),
+]);
 
 const SourcesFile = z.strictObject({ sources: z.array(SourceSpec) });
 
@@ -29,7 +47,7 @@ export class SourcesFileError extends Error {
  * Reads the operator's SOURCES_FILE. Secrets are resolved here, once, and live only inside the
  * adapters; errors name the file and the field, never a secret's value.
  */
-export function loadSourcesFile(path: string, env: Record<string, string | undefined>, timeoutMs: number): MetricSource[] {
+export function loadSourcesFile(path: string, env: Record<string, string | undefined>, timeoutMs: number): AnySource[] {
   let raw: unknown;
   try {
     raw = parse(readFileSync(path, "utf8"));
@@ -42,18 +60,23 @@ export function loadSourcesFile(path: string, env: Record<string, string | undef
     throw new SourcesFileError(`SOURCES_FILE ${path}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
   }
   const names = new Set<string>();
-  return parsed.data.sources.map((spec, index) => {
-    if (names.has(spec.name)) throw new SourcesFileError(`SOURCES_FILE ${path}: sources.${index}.name: "${spec.name}" is defined twice`);
+  return parsed.data.sources.flatMap((spec, index): AnySource[] => {
+    const where = `${path}: sources.${index}`;
+    if (names.has(spec.name)) throw new SourcesFileError(`SOURCES_FILE ${where}.name: "${spec.name}" is defined twice`);
     names.add(spec.name);
-    const headers: Record<string, string> = {};
-    for (const [header, value] of Object.entries(spec.headers ?? {})) {
-      headers[header] = resolveHeader(value, env, `${path}: sources.${index}.headers.${header}`);
+    const read = (value: z.infer<typeof Value>, field: string) => resolveValue(value, env, `${where}.${field}`);
+    if (spec.type === "datadog") {
+      return [createDatadogSource({ name: spec.name, site: spec.site, apiKey: read(spec.apiKey, "apiKey"), applicationKey: read(spec.applicationKey, "applicationKey"), timeoutMs })];
     }
-    return createPrometheusSource({ name: spec.name, url: spec.url.replace(/\/+$/, ""), headers, timeoutMs });
+    const headers = Object.fromEntries(Object.entries(spec.headers ?? {}).map(([header, value]) => [header, read(value, `headers.${header}`)]));
+    const options = { name: spec.name, url: spec.url.replace(/\/+$/, ""), headers, timeoutMs };
+    if (spec.type === "prometheus") return [createPrometheusSource(options), createPrometheusAlertsSource(options)];
+    if (spec.type === "alertmanager") return [createAlertmanagerSource(options)];
+    return [createHttpJsonSource(options)];
   });
 }
 
-function resolveHeader(value: z.infer<typeof HeaderValue>, env: Record<string, string | undefined>, where: string): string {
+function resolveValue(value: z.infer<typeof Value>, env: Record<string, string | undefined>, where: string): string {
   if (typeof value === "string") return value;
   if ("fromEnv" in value) {
     const found = env[value.fromEnv];

@@ -1,15 +1,39 @@
-import type { MetricSource } from "./types.js";
+import type { HttpJsonSource, MetricSource, MonitorSource } from "./types.js";
+
+export type AnySource = MetricSource | MonitorSource | HttpJsonSource;
+
+/** One configured source with what it can do: metrics, monitor states, or JSON requests. */
+export interface SourceEntry {
+  name: string;
+  type: string;
+  metrics?: MetricSource;
+  monitors?: MonitorSource;
+  http?: HttpJsonSource;
+}
 
 /** The configured sources by name. Gates refer to sources only by these names. */
 export interface SourceRegistry {
-  get(name: string): MetricSource | undefined;
-  names(): string[];
+  get(name: string): SourceEntry | undefined;
+  /** Name and type of every source, for gate validation. */
+  describe(): Array<{ name: string; type: string }>;
 }
 
-export function createSourceRegistry(sources: MetricSource[]): SourceRegistry {
-  const byName = new Map(sources.map((source) => [source.name, source]));
+/**
+ * Builds the registry from adapters. Adapters with the same name and type are one source with several
+ * capabilities (Prometheus serves both metrics and alerts from one URL).
+ */
+export function createSourceRegistry(sources: AnySource[]): SourceRegistry {
+  const byName = new Map<string, SourceEntry>();
+  for (const source of sources) {
+    const entry = byName.get(source.name) ?? { name: source.name, type: source.type };
+    if (entry.type !== source.type) throw new Error(`source "${source.name}" is defined twice, as ${entry.type} and ${source.type}`);
+    if ("queryRange" in source) entry.metrics = source;
+    if ("listMonitors" in source) entry.monitors = source;
+    if ("request" in source) entry.http = source;
+    byName.set(source.name, entry);
+  }
   return {
     get: (name) => byName.get(name),
-    names: () => [...byName.keys()].sort(),
+    describe: () => [...byName.values()].map(({ name, type }) => ({ name, type })).sort((a, b) => a.name.localeCompare(b.name)),
   };
 }

@@ -1,3 +1,7 @@
+import type { MonitorReport } from "../analysis/monitor-types.js";
+
+export type { MonitorReport, MonitorState, MonitorStatus } from "../analysis/monitor-types.js";
+
 /** A time range to query, with the resolution of the returned points. */
 export interface QueryWindow {
   start: Date;
@@ -49,4 +53,31 @@ export interface MetricSource {
   queryBuckets?(selector: string, window: QueryWindow, signal?: AbortSignal): Promise<BucketSeries | null>;
   /** A link that opens the query over the window in the backend's own UI. */
   queryLink?(query: string, window: QueryWindow): string;
+}
+
+/** What a monitor check selects; each backend supports some of these. */
+export interface MonitorQuery {
+  /** Regex over alerting rule / alert names (Prometheus, Alertmanager). */
+  alertname?: string | undefined;
+  /** PromQL-style label matchers, e.g. `service="shop", severity=~"critical|page"` (Prometheus, Alertmanager). */
+  selector?: string | undefined;
+  /** Datadog monitor search query, e.g. `tag:"service:shop" tag:"env:prod"`. */
+  search?: string | undefined;
+  /** Explicit monitor ids (Datadog). */
+  ids?: string[] | undefined;
+}
+
+/** A backend of monitor states (alerts). */
+export interface MonitorSource {
+  readonly name: string;
+  readonly type: string;
+  listMonitors(query: MonitorQuery, window: { start: Date; end: Date }, signal?: AbortSignal): Promise<MonitorReport>;
+}
+
+/** An HTTP JSON endpoint, read by `type: http` checks (Azure's "Invoke REST API" gate). */
+export interface HttpJsonSource {
+  readonly name: string;
+  readonly type: "http";
+  /** Calls `path` (already rendered) on the configured base URL with the configured headers; returns parsed JSON. */
+  request(path: string, options: { method: "GET" | "POST"; body?: unknown }, signal?: AbortSignal): Promise<unknown>;
 }

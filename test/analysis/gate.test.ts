@@ -5,6 +5,7 @@ import { findTemplateProblem, renderTemplate } from "../../src/analysis/template
 import { loadGateFiles } from "../../src/gates/load-gate-files.js";
 import { parseGateYaml, validateGate } from "../../src/gates/parse-gate.js";
 
+const PROMETHEUS = [{ name: "prometheus", type: "prometheus" }];
 const minimal = { checks: [{ name: "p99", source: "prometheus", query: 'p99{service="{{service}}"}' }] };
 
 describe("durations", () => {
@@ -40,23 +41,23 @@ describe("gate definition", () => {
       [{ ...minimal, extra: 1 }, ""],
     ];
     for (const [raw, path] of cases) {
-      const result = validateGate(raw, ["prometheus"]);
+      const result = validateGate(raw, PROMETHEUS);
       expect(result.ok, JSON.stringify(raw)).toBe(false);
       if (!result.ok) expect(result.issues.map((issue) => issue.path)).toContain(path);
     }
   });
 
   it("rejects unknown sources and names the ones that exist", () => {
-    const result = validateGate({ checks: [{ ...minimal.checks[0], source: "promethus" }] }, ["prometheus"]);
+    const result = validateGate({ checks: [{ ...minimal.checks[0], source: "promethus" }] }, PROMETHEUS);
     expect(result).toEqual({ ok: false, issues: [{ path: "checks.0.source", message: 'unknown source "promethus" (known: "prometheus")' }] });
   });
 
   it("points YAML issues at their line", () => {
     const yaml = ["delay: 1m", "checks:", "  - name: p99", "    source: prometheus", "    query: up", "    direction: sideways", ""].join("\n");
-    const result = parseGateYaml(yaml, ["prometheus"]);
+    const result = parseGateYaml(yaml, PROMETHEUS);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.issues[0]).toMatchObject({ path: "checks.0.direction", line: 6 });
-    const broken = parseGateYaml("checks: [\n", ["prometheus"]);
+    const broken = parseGateYaml("checks: [\n", PROMETHEUS);
     expect(broken.ok).toBe(false);
   });
 });
@@ -77,13 +78,15 @@ describe("query templates", () => {
   });
 });
 
+const metricChecks = (gate: GateDefinition) => gate.checks.flatMap((check) => (check.type === "metric" ? [check] : []));
+
 describe("issue-3 gate fields", () => {
   const histogram = { name: "tail", source: "prometheus", kind: "histogram", query: 'h_bucket{service="{{service}}"}' };
   const counts = { name: "errors", source: "prometheus", kind: "counts", errors: "e", total: "t" };
 
   it("defaults to the anytime-valid test of each kind", () => {
     const gate = GateDefinition.parse({ checks: [minimal.checks[0], counts, histogram] });
-    expect(gate.checks.map((check) => check.test)).toEqual(["sequential-mean", "sequential-rate", "sequential-quantile"]);
+    expect(gate.checks.map((check) => (check.type === "metric" ? check.test : check.type))).toEqual(["sequential-mean", "sequential-rate", "sequential-quantile"]);
     expect(gate.checks[2]).toMatchObject({ quantile: 0.99 });
   });
 
@@ -91,11 +94,11 @@ describe("issue-3 gate fields", () => {
     const threshold = { ...minimal.checks[0], name: "t", test: "threshold", max: 1 };
     const gate = GateDefinition.parse({ checks: [minimal.checks[0], counts, histogram, threshold] });
     // Three checks spend the budget; the threshold check has no error rate and takes none of it.
-    for (const check of gate.checks) expect(checkAlpha(gate, check)).toBeCloseTo(0.05 / 3, 15);
+    for (const check of metricChecks(gate)) expect(checkAlpha(gate, check)).toBeCloseTo(0.05 / 3, 15);
     const unsplit = GateDefinition.parse({ errorBudget: "none", checks: [minimal.checks[0], counts] });
-    for (const check of unsplit.checks) expect(checkAlpha(unsplit, check)).toBeCloseTo(0.05, 15);
+    for (const check of metricChecks(unsplit)) expect(checkAlpha(unsplit, check)).toBeCloseTo(0.05, 15);
     const kayenta = GateDefinition.parse({ checks: [{ ...minimal.checks[0], test: "mann-whitney", mode: "kayenta" }, counts] });
-    expect(checkAlpha(kayenta, kayenta.checks[1]!)).toBeCloseTo(0.05, 12);
+    expect(checkAlpha(kayenta, metricChecks(kayenta)[1]!)).toBeCloseTo(0.05, 12);
   });
 
   it("names the bad field of the new settings", () => {
@@ -110,17 +113,17 @@ describe("issue-3 gate fields", () => {
       [{ ...minimal, scoring: { pass: 50, marginal: 80 } }, "scoring.marginal"],
     ];
     for (const [raw, path] of cases) {
-      const result = validateGate(raw, ["prometheus"]);
+      const result = validateGate(raw, PROMETHEUS);
       expect(result.ok, JSON.stringify(raw)).toBe(false);
       if (!result.ok) expect(result.issues.map((issue) => issue.path)).toContain(path);
     }
-    expect(validateGate({ checks: [{ ...counts, baseline: { mode: "concurrent", canaryShare: 0.1 } }] }, ["prometheus"]).ok).toBe(true);
+    expect(validateGate({ checks: [{ ...counts, baseline: { mode: "concurrent", canaryShare: 0.1 } }] }, PROMETHEUS).ok).toBe(true);
   });
 });
 
 describe("the example gates in gates/", () => {
   it("all load with a prometheus source", () => {
-    const files = loadGateFiles(new URL("../../gates", import.meta.url).pathname, ["prometheus"]);
+    const files = loadGateFiles(new URL("../../gates", import.meta.url).pathname, PROMETHEUS);
     expect(files.map((file) => file.name).sort()).toEqual(["kayenta-parity", "web-latency-errors"]);
   });
 });

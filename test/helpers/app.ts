@@ -1,6 +1,6 @@
 import { createApp, type AppDeps } from "../../src/app.js";
 import { createSourceRegistry } from "../../src/sources/registry.js";
-import type { MetricSource } from "../../src/sources/types.js";
+import type { AnySource } from "../../src/sources/registry.js";
 import { createLogger } from "../../src/telemetry/logger.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 
@@ -16,7 +16,7 @@ export interface TestApp {
 export const PUBLIC_URL = "http://canary-gate.test";
 
 /** The real app on a fresh database, with the sources and clock a test gives it. */
-export async function createTestApp(options: { sources?: MetricSource[]; now?: () => Date; sourceTimeoutMs?: number } = {}): Promise<TestApp> {
+export async function createTestApp(options: { sources?: AnySource[]; now?: () => Date; sourceTimeoutMs?: number } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const logger = createLogger({ level: "silent" });
   const sources = createSourceRegistry(options.sources ?? []);

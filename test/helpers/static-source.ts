@@ -5,7 +5,8 @@ import { SourceError, type MetricSource, type QueryWindow, type SeriesData } fro
  * it, one point per step across the window. Prometheus itself is exercised in test/e2e.
  */
 export class StaticSource implements MetricSource {
-  readonly type = "static";
+  // Stands in for Prometheus in route tests, so gates are validated as for a Prometheus source.
+  readonly type = "prometheus";
   readonly queries: string[] = [];
   private readonly answers = new Map<string, number[] | SourceError>();
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadSourcesFile, SourcesFileError } from "../../src/sources/load-sources.js";
+import { createSourceRegistry } from "../../src/sources/registry.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-sources-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,8 +24,36 @@ describe("SOURCES_FILE", () => {
         "  - name: prom-us", "    type: prometheus", "    url: https://prom-us.example.com", "    headers:", `      Authorization: { fromFile: ${secretFile} }`, ""].join("\n"),
     );
     const sources = loadSourcesFile(path, { PROM_EU_AUTH: SECRET }, 5_000);
-    expect(sources.map((source) => [source.name, source.type])).toEqual([["prom-eu", "prometheus"], ["prom-us", "prometheus"]]);
+    // Prometheus serves metrics and alerts: two adapters, one source in the registry.
+    expect(createSourceRegistry(sources).describe()).toEqual([{ name: "prom-eu", type: "prometheus" }, { name: "prom-us", type: "prometheus" }]);
+    expect(createSourceRegistry(sources).get("prom-eu")).toMatchObject({ metrics: expect.any(Object), monitors: expect.any(Object) });
     expect(JSON.stringify(sources)).not.toContain(SECRET);
+  });
+
+  it("defines Alertmanager, Datadog and http sources; Datadog keys only from the environment or files", () => {
+    const path = write(
+      "all.yaml",
+      [
+        "sources:",
+        "  - { name: am, type: alertmanager, url: 'http://am:9093' }",
+        "  - { name: dd, type: datadog, site: datadoghq.eu, apiKey: { fromEnv: DD_API_KEY }, applicationKey: { fromEnv: DD_APP_KEY } }",
+        "  - { name: status, type: http, url: 'https://status.example.com/api', headers: { Authorization: { fromEnv: STATUS_TOKEN } } }",
+        "",
+      ].join("\n"),
+    );
+    const sources = loadSourcesFile(path, { DD_API_KEY: SECRET, DD_APP_KEY: `${SECRET}-app`, STATUS_TOKEN: SECRET }, 5_000);
+    const registry = createSourceRegistry(sources);
+    expect(registry.describe()).toEqual([{ name: "am", type: "alertmanager" }, { name: "dd", type: "datadog" }, { name: "status", type: "http" }]);
+    expect(registry.get("dd")).toMatchObject({ metrics: expect.any(Object), monitors: expect.any(Object) });
+    expect(registry.get("status")?.http).toBeDefined();
+    expect(JSON.stringify(sources)).not.toContain(SECRET);
+    const inline = write("inline.yaml", `sources:\n  - { name: dd, type: datadog, apiKey: '${SECRET}', applicationKey: { fromEnv: X } }\n`);
+    expect(() => loadSourcesFile(inline, { X: "y" }, 5_000)).toThrowError(/sources\.0\.apiKey: write secrets as \{ fromEnv: NAME \} or \{ fromFile: PATH \}/);
+    try {
+      loadSourcesFile(inline, { X: "y" }, 5_000);
+    } catch (error) {
+      expect((error as Error).message).not.toContain(SECRET);
+    }
   });
 
   it("names the file and the field of every mistake, never a secret", () => {

@@ -56,7 +56,7 @@ export function registerAnalyze(app: AppRouter) {
     const body = c.req.valid("json");
     // The same check schema a gate uses, so ad-hoc answers equal what a gate would conclude.
     const { baseline, canary, ...settings } = body;
-    const check = MetricCheck.safeParse({ name: "adhoc", source: "adhoc", kind: "series", query: "adhoc", ...settings });
+    const check = MetricCheck.safeParse({ name: "adhoc", source: "adhoc", type: "metric", kind: "series", query: "adhoc", ...settings });
     if (!check.success) {
       throw new InvalidInput(check.error.issues.map((issue) => ({ path: ["body", ...issue.path.map(String)].join("."), message: issue.message })));
     }

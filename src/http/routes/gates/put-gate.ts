@@ -23,7 +23,7 @@ const route = createRoute({
 export function registerPutGate(app: AppRouter, deps: AppDeps) {
   app.openapi(route, async (c) => {
     const { name } = c.req.valid("param");
-    const result = validateGate(c.req.valid("json"), deps.sources.names());
+    const result = validateGate(c.req.valid("json"), deps.sources.describe());
     if (!result.ok) throw new GateInvalid(result.issues.map((issue) => ({ ...issue, path: issue.path ? `body.${issue.path}` : "body" })));
     const { gate, created } = await saveGate(deps.db, { name, definition: result.gate, origin: "api" });
     return c.json(toGate(gate), created ? 201 : 200);

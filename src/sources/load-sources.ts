@@ -32,6 +32,8 @@ const SourceSpec = z.discriminatedUnion("type", [
     name: Name,
     type: z.literal("datadog"),
     site: z.string().regex(/^[a-z0-9.-]+$/, "must be a Datadog site such as datadoghq.com or datadoghq.eu").default("datadoghq.com"),
+    /** The API's base URL when it is not the site's (a proxy in front of Datadog). */
+    url: Url.optional(),
     apiKey: Secret,
     applicationKey: Secret,
   }),
@@ -66,7 +68,8 @@ export function loadSourcesFile(path: string, env: Record<string, string | undef
     names.add(spec.name);
     const read = (value: z.infer<typeof Value>, field: string) => resolveValue(value, env, `${where}.${field}`);
     if (spec.type === "datadog") {
-      return [createDatadogSource({ name: spec.name, site: spec.site, apiKey: read(spec.apiKey, "apiKey"), applicationKey: read(spec.applicationKey, "applicationKey"), timeoutMs })];
+      const keys = { apiKey: read(spec.apiKey, "apiKey"), applicationKey: read(spec.applicationKey, "applicationKey") };
+      return [createDatadogSource({ name: spec.name, site: spec.site, ...(spec.url ? { baseUrl: spec.url } : {}), ...keys, timeoutMs })];
     }
     const headers = Object.fromEntries(Object.entries(spec.headers ?? {}).map(([header, value]) => [header, read(value, `headers.${header}`)]));
     const options = { name: spec.name, url: spec.url.replace(/\/+$/, ""), headers, timeoutMs };

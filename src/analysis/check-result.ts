@@ -9,6 +9,10 @@ export interface QueryRun {
   end: string;
   points: number;
   link: string | null;
+  /** What the query returned, thinned to at most a few hundred [unix seconds, value] points, for charts. */
+  sample?: Array<[number, number]>;
+  /** Bucket queries: the counts summed over the window, per upper bound (`+Inf` last). */
+  histogram?: { le: string[]; counts: number[] };
 }
 
 /** The numbers behind one check result, stored as JSON and shown on the investigation page. */

@@ -26,6 +26,7 @@ export function createFetcher(source: MetricSource, signal: AbortSignal, runs: Q
       const run = record(role, render(template), window);
       const series = await source.queryRange(run.query, window, signal);
       run.points = series ? series.values.filter(Number.isFinite).length : 0;
+      if (series) run.sample = thin(finite(series));
       return series;
     },
     async buckets(role, template, window) {
@@ -33,6 +34,8 @@ export function createFetcher(source: MetricSource, signal: AbortSignal, runs: Q
       const run = record(role, render(template), window);
       const buckets = await source.queryBuckets(run.query, window, signal);
       run.points = buckets?.timestamps.length ?? 0;
+      const summed = buckets ? sumHistogram(buckets) : null;
+      if (summed) run.histogram = { le: summed.le.map((bound) => (Number.isFinite(bound) ? String(bound) : "+Inf")), counts: [...summed.counts] };
       return buckets;
     },
   };
@@ -121,6 +124,18 @@ export async function fetchSequentialData(
   const steps = canary ? canary.timestamps.map((_, index) => ({ le: canary.le, counts: canary.counts[index] ?? [] })) : [];
   if (!started && (!baselineHistogram || steps.length === 0)) return null;
   return { input: { kind: "histogram", baseline: baselineHistogram, canary: steps }, lastTimestamp: last(canary?.timestamps ?? []) };
+}
+
+const SAMPLE_POINTS = 240;
+
+/** Keeps every k-th point so a chart stays small; the last point is always kept. */
+function thin(points: { timestamps: number[]; values: number[] }): Array<[number, number]> {
+  const stride = Math.max(1, Math.ceil(points.values.length / SAMPLE_POINTS));
+  const sample: Array<[number, number]> = [];
+  for (let i = 0; i < points.values.length; i += stride) sample.push([points.timestamps[i] ?? 0, points.values[i] ?? 0]);
+  const last = points.values.length - 1;
+  if (last >= 0 && (last % stride) !== 0) sample.push([points.timestamps[last] ?? 0, points.values[last] ?? 0]);
+  return sample;
 }
 
 function finite(series: SeriesData | null): { timestamps: number[]; values: number[] } {

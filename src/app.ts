@@ -8,13 +8,14 @@ import { requestContext } from "./http/request-context.js";
 import { registerAnalyze } from "./http/routes/analyze/analyze.js";
 import { registerDocs } from "./http/routes/docs.js";
 import { registerGateRoutes } from "./http/routes/gates/index.js";
+import { registerPages } from "./http/pages/index.js";
 import { registerHealth } from "./http/routes/health.js";
 import { registerRolloutRoutes } from "./http/routes/rollouts/index.js";
 import type { SourceRegistry } from "./sources/registry.js";
 import type { Logger } from "./telemetry/logger.js";
 
 export interface AppDeps {
-  config: Pick<Config, "publicUrl">;
+  config: Pick<Config, "publicUrl" | "grafanaUrl">;
   db: Database;
   sources: SourceRegistry;
   logger: Logger;
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): AppRouter {
   registerGateRoutes(app, deps);
   registerRolloutRoutes(app, deps);
   registerAnalyze(app);
+  registerPages(app, deps);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -15,6 +15,7 @@ const EnvSchema = z.object({
   PROMETHEUS_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   SOURCES_FILE: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  GRAFANA_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   LOG_LEVEL: LogLevel.default("info"),
   SCHEDULER_TICK: z
     .string()
@@ -38,6 +39,8 @@ export interface Config {
   sourcesFile: string | undefined;
   /** Base of the links the API returns; defaults to the listening address. */
   publicUrl: string;
+  /** A Grafana with the dashboards of dashboards/: pages link to its panels and Explore. */
+  grafanaUrl: string | undefined;
   logLevel: z.infer<typeof LogLevel>;
   schedulerTickMs: number;
   schedulerEnabled: boolean;
@@ -69,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     prometheusUrl: e.PROMETHEUS_URL?.replace(/\/+$/, ""),
     sourcesFile: e.SOURCES_FILE,
     publicUrl: (e.PUBLIC_URL ?? `http://${listenHost}:${e.PORT}`).replace(/\/+$/, ""),
+    grafanaUrl: e.GRAFANA_URL?.replace(/\/+$/, ""),
     logLevel: e.LOG_LEVEL,
     schedulerTickMs: parseDuration(e.SCHEDULER_TICK) ?? 5_000,
     schedulerEnabled: e.SCHEDULER_ENABLED === "true",

@@ -12,6 +12,7 @@ describe("loadConfig", () => {
       prometheusUrl: undefined,
       sourcesFile: undefined,
       publicUrl: "http://127.0.0.1:8080",
+      grafanaUrl: undefined,
       logLevel: "info",
       schedulerTickMs: 5_000,
       schedulerEnabled: true,

@@ -77,7 +77,7 @@ beforeAll(async () => {
   const logger = createLogger({ level: "debug", destination: stream });
   const now = () => new Date();
   const evaluation = { db: database.db, sources, now, sourceTimeoutMs: 5_000, logger };
-  app = createApp({ config: { publicUrl: "http://canary-gate.test" }, db: database.db, sources, logger, now, evaluation, isAcceptingWork: () => true });
+  app = createApp({ config: { publicUrl: "http://canary-gate.test", grafanaUrl: undefined }, db: database.db, sources, logger, now, evaluation, isAcceptingWork: () => true });
 }, 60_000);
 
 afterAll(async () => {

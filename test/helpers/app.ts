@@ -16,13 +16,13 @@ export interface TestApp {
 export const PUBLIC_URL = "http://canary-gate.test";
 
 /** The real app on a fresh database, with the sources and clock a test gives it. */
-export async function createTestApp(options: { sources?: AnySource[]; now?: () => Date; sourceTimeoutMs?: number } = {}): Promise<TestApp> {
+export async function createTestApp(options: { sources?: AnySource[]; grafanaUrl?: string; now?: () => Date; sourceTimeoutMs?: number } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const logger = createLogger({ level: "silent" });
   const sources = createSourceRegistry(options.sources ?? []);
   const now = options.now ?? (() => new Date());
   const evaluation = { db: database.db, sources, now, sourceTimeoutMs: options.sourceTimeoutMs ?? 5_000, logger };
-  const deps: AppDeps = { config: { publicUrl: PUBLIC_URL }, db: database.db, sources, logger, now, evaluation, isAcceptingWork: () => true };
+  const deps: AppDeps = { config: { publicUrl: PUBLIC_URL, grafanaUrl: options.grafanaUrl }, db: database.db, sources, logger, now, evaluation, isAcceptingWork: () => true };
   const app = createApp(deps);
   return {
     app,

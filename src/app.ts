@@ -5,6 +5,7 @@ import type { Database } from "./db/client.js";
 import type { EvaluationDeps } from "./evaluation/evaluate-rollout.js";
 import { problem, toProblem, validationProblem } from "./http/problem.js";
 import { requestContext } from "./http/request-context.js";
+import { serverSpan } from "./http/telemetry-middleware.js";
 import { registerAnalyze } from "./http/routes/analyze/analyze.js";
 import { registerDocs } from "./http/routes/docs.js";
 import { registerGateRoutes } from "./http/routes/gates/index.js";
@@ -13,6 +14,7 @@ import { registerHealth } from "./http/routes/health.js";
 import { registerRolloutRoutes } from "./http/routes/rollouts/index.js";
 import type { SourceRegistry } from "./sources/registry.js";
 import type { Logger } from "./telemetry/logger.js";
+import type { Meters } from "./telemetry/meters.js";
 
 export interface AppDeps {
   config: Pick<Config, "publicUrl" | "grafanaUrl">;
@@ -21,6 +23,7 @@ export interface AppDeps {
   logger: Logger;
   now: () => Date;
   evaluation: EvaluationDeps;
+  meters: Meters;
   /** False while shutting down, so load balancers stop sending traffic. */
   isAcceptingWork: () => boolean;
 }
@@ -38,6 +41,7 @@ export function createApp(deps: AppDeps): AppRouter {
       return undefined;
     },
   });
+  app.use(serverSpan());
   app.use(requestContext(deps.logger));
   app.use(
     "/v1/*",

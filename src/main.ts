@@ -9,7 +9,9 @@ import { loadSourcesFile, SourcesFileError } from "./sources/load-sources.js";
 import { createPrometheusSource } from "./sources/prometheus.js";
 import { createPrometheusAlertsSource } from "./sources/prometheus-alerts.js";
 import { createSourceRegistry, type AnySource } from "./sources/registry.js";
+import { countOpenRollouts } from "./db/queries/rollouts.js";
 import { createLogger } from "./telemetry/logger.js";
+import { createMeters } from "./telemetry/meters.js";
 
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
@@ -51,14 +53,16 @@ async function main() {
   }
 
   const now = () => new Date();
-  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: config.sourceTimeoutMs, logger };
+  const meters = createMeters();
+  meters.activeRollouts.addCallback(async (observer) => observer.observe(await countOpenRollouts(database.db)));
+  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: config.sourceTimeoutMs, logger, meters };
   const scheduler = createScheduler(evaluation, {
     tickMs: config.schedulerTickMs,
     leaseMs: Math.max(60_000, 3 * config.sourceTimeoutMs),
     batchSize: 20,
   });
   let accepting = true;
-  const app = createApp({ config, db: database.db, sources, logger, now, evaluation, isAcceptingWork: () => accepting });
+  const app = createApp({ config, db: database.db, sources, logger, now, evaluation, meters, isAcceptingWork: () => accepting });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info(
       { event: "server.started", address: `http://${info.address}:${info.port}`, database: database.kind, sources: sources.describe().map((source) => `${source.name} (${source.type})`), gates: gateFiles.length },

@@ -1,6 +1,6 @@
 import { parseDuration } from "../analysis/duration.js";
 import type { CheckResult } from "../analysis/check-result.js";
-import type { MetricCheck } from "../analysis/check-schema.js";
+import type { GateCheck, MetricCheck } from "../analysis/check-schema.js";
 import { checkAlpha, gateTiming, type GateDefinition } from "../analysis/gate.js";
 import type { CheckState } from "../analysis/judge-sequential.js";
 import { decideVerdict, nextEvaluationTime } from "../analysis/policy.js";
@@ -9,8 +9,10 @@ import type { Database } from "../db/client.js";
 import { recordEvaluation } from "../db/queries/evaluations.js";
 import { findGate } from "../db/queries/gates.js";
 import { findRollout, type RolloutRow } from "../db/queries/rollouts.js";
-import type { SourceRegistry } from "../sources/registry.js";
+import type { SourceEntry, SourceRegistry } from "../sources/registry.js";
 import type { Logger } from "../telemetry/logger.js";
+import type { Meters } from "../telemetry/meters.js";
+import { inSpan } from "../telemetry/tracer.js";
 import { runCheck, type CheckWindows } from "./run-check.js";
 import { runHttpCheck } from "./run-http-check.js";
 import { runMonitorCheck } from "./run-monitor-check.js";
@@ -21,6 +23,7 @@ export interface EvaluationDeps {
   now: () => Date;
   sourceTimeoutMs: number;
   logger: Logger;
+  meters: Meters;
 }
 
 export interface EvaluationOutcome {
@@ -37,6 +40,16 @@ export async function evaluateRollout(
   deps: EvaluationDeps,
   params: { id: string; trigger: "scheduler" | "request"; leaseOwner?: string },
 ): Promise<EvaluationOutcome | undefined> {
+  return inSpan("rollout.evaluate", { "canary.rollout.id": params.id, "canary.trigger": params.trigger }, async (span) => {
+    const outcome = await evaluate(deps, params);
+    if (outcome) {
+      span.setAttributes({ "canary.gate": outcome.rollout.gateName, "canary.verdict": outcome.rollout.verdict, "canary.final": outcome.rollout.isFinal, "canary.evaluated": outcome.evaluated });
+    }
+    return outcome;
+  });
+}
+
+async function evaluate(deps: EvaluationDeps, params: { id: string; trigger: "scheduler" | "request"; leaseOwner?: string }): Promise<EvaluationOutcome | undefined> {
   const rollout = await findRollout(deps.db, { id: params.id });
   if (!rollout) return undefined;
   if (rollout.isFinal) return { rollout, evaluated: false };
@@ -48,6 +61,25 @@ export async function evaluateRollout(
   const began = deps.now();
   if (began.getTime() < startedAt.getTime() + timing.delayMs) return { rollout, evaluated: false };
 
+  const timeoutMs = deps.sourceTimeoutMs;
+  const { meters } = deps;
+  const runAnyCheck = async (check: GateCheck, entry: SourceEntry | undefined): Promise<{ result: CheckResult; state: CheckState | null }> => {
+    if (check.type === "monitor") {
+      const result = await runMonitorCheck({ check, source: entry?.monitors, context, startedAt, now: began, onNoData: gate.onNoData, timeoutMs, meters });
+      return { result, state: null };
+    }
+    if (check.type === "http") return { result: await runHttpCheck({ check, source: entry?.http, context, timeoutMs, meters }), state: null };
+    return runCheck({
+      check,
+      source: entry?.metrics,
+      context,
+      windows: checkWindows(gate, check, startedAt, began),
+      timeoutMs,
+      alpha: checkAlpha(gate, check),
+      prior: rollout.checkStates[check.name] ?? null,
+      meters,
+    });
+  };
   const context = {
     service: rollout.service,
     environment: rollout.environment,
@@ -56,22 +88,13 @@ export async function evaluateRollout(
     labels: rollout.labels,
   };
   const outputs = await Promise.all(
-    gate.checks.map(async (check): Promise<{ result: CheckResult; state: CheckState | null }> => {
+    gate.checks.map((check) => {
       const entry = deps.sources.get(check.source);
-      const timeoutMs = deps.sourceTimeoutMs;
-      if (check.type === "monitor") {
-        const result = await runMonitorCheck({ check, source: entry?.monitors, context, startedAt, now: began, onNoData: gate.onNoData, timeoutMs });
-        return { result, state: null };
-      }
-      if (check.type === "http") return { result: await runHttpCheck({ check, source: entry?.http, context, timeoutMs }), state: null };
-      return runCheck({
-        check,
-        source: entry?.metrics,
-        context,
-        windows: checkWindows(gate, check, startedAt, began),
-        timeoutMs,
-        alpha: checkAlpha(gate, check),
-        prior: rollout.checkStates[check.name] ?? null,
+      const attributes = { "canary.check": check.name, "canary.check.type": check.type, "canary.source.type": entry?.type ?? "unknown" };
+      return inSpan("check.evaluate", attributes, async (span): Promise<{ result: CheckResult; state: CheckState | null }> => {
+        const output = await runAnyCheck(check, entry);
+        span.setAttribute("canary.result", output.result.result);
+        return output;
       });
     }),
   );
@@ -104,6 +127,8 @@ export async function evaluateRollout(
     const latest = await findRollout(deps.db, { id: rollout.id });
     return latest ? { rollout: latest, evaluated: false } : undefined;
   }
+  meters.evaluations.add(1, { verdict: updated.verdict, final: updated.isFinal });
+  meters.evaluationDuration.record((now.getTime() - began.getTime()) / 1000, { verdict: updated.verdict });
   deps.logger.info(
     { event: "rollout.evaluated", rolloutId: rollout.id, gate: rollout.gateName, verdict: updated.verdict, final: updated.isFinal, score: updated.score, durationMs: now.getTime() - began.getTime() },
     "rollout evaluated",

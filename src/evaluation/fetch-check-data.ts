@@ -5,6 +5,8 @@ import type { CheckState, SequentialInput } from "../analysis/judge-sequential.j
 import type { HistogramCounts } from "../analysis/sequential/types.js";
 import type { CountTotals } from "../analysis/types.js";
 import { SourceError, type BucketSeries, type MetricSource, type QueryWindow, type SeriesData } from "../sources/types.js";
+import type { Meters } from "../telemetry/meters.js";
+import { traceSourceFetch } from "../telemetry/trace-source.js";
 import type { CheckWindows } from "./run-check.js";
 
 type Role = QueryRun["role"];
@@ -15,7 +17,7 @@ export interface Fetcher {
 }
 
 /** Runs a check's queries against its source, recording each query, its window, point count and link. */
-export function createFetcher(source: MetricSource, signal: AbortSignal, runs: QueryRun[], render: (template: string) => string): Fetcher {
+export function createFetcher(source: MetricSource, signal: AbortSignal, runs: QueryRun[], render: (template: string) => string, meters: Meters): Fetcher {
   const record = (role: Role, query: string, window: QueryWindow): QueryRun => {
     const run: QueryRun = { role, query, start: window.start.toISOString(), end: window.end.toISOString(), points: 0, link: source.queryLink ? source.queryLink(query, window) : null };
     runs.push(run);
@@ -24,7 +26,7 @@ export function createFetcher(source: MetricSource, signal: AbortSignal, runs: Q
   return {
     async series(role, template, window) {
       const run = record(role, render(template), window);
-      const series = await source.queryRange(run.query, window, signal);
+      const series = await traceSourceFetch(meters, source, role, () => source.queryRange(run.query, window, signal));
       run.points = series ? series.values.filter(Number.isFinite).length : 0;
       if (series) run.sample = thin(finite(series));
       return series;
@@ -32,7 +34,8 @@ export function createFetcher(source: MetricSource, signal: AbortSignal, runs: Q
     async buckets(role, template, window) {
       if (!source.queryBuckets) throw new SourceError("query", `source "${source.name}" (${source.type}) cannot read histograms`);
       const run = record(role, render(template), window);
-      const buckets = await source.queryBuckets(run.query, window, signal);
+      const query = source.queryBuckets.bind(source);
+      const buckets = await traceSourceFetch(meters, source, role, () => query(run.query, window, signal));
       run.points = buckets?.timestamps.length ?? 0;
       const summed = buckets ? sumHistogram(buckets) : null;
       if (summed) run.histogram = { le: summed.le.map((bound) => (Number.isFinite(bound) ? String(bound) : "+Inf")), counts: [...summed.counts] };

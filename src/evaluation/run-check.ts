@@ -5,6 +5,7 @@ import { advanceSequential, type CheckState } from "../analysis/judge-sequential
 import { renderTemplate, type TemplateContext } from "../analysis/template.js";
 import type { Judgement } from "../analysis/types.js";
 import { SourceError, type MetricSource, type QueryWindow } from "../sources/types.js";
+import type { Meters } from "../telemetry/meters.js";
 import { createFetcher, fetchFixedData, fetchSequentialData } from "./fetch-check-data.js";
 
 export interface CheckWindows {
@@ -22,6 +23,7 @@ export interface RunCheckInput {
   alpha: number;
   /** A sequential check's state from the previous evaluation. */
   prior: CheckState | null;
+  meters: Meters;
 }
 
 export interface RunCheckOutput {
@@ -39,7 +41,7 @@ export async function runCheck(input: RunCheckInput): Promise<RunCheckOutput> {
     const message = `source "${check.source}" is not configured on this server`;
     return { result: errorResult(check, { ...base, error: { kind: "unknown-source", message } }, message), state: input.prior };
   }
-  const fetcher = createFetcher(source, AbortSignal.timeout(input.timeoutMs), runs, (template) => renderTemplate(template, input.context));
+  const fetcher = createFetcher(source, AbortSignal.timeout(input.timeoutMs), runs, (template) => renderTemplate(template, input.context), input.meters);
   try {
     if (isSequential(check)) {
       const data = await fetchSequentialData(check, input.windows, input.prior, fetcher);

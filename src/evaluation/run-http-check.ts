@@ -4,6 +4,8 @@ import { evaluateCondition, parseCondition } from "../analysis/condition.js";
 import { selectJsonPath } from "../analysis/json-path.js";
 import { renderTemplate, type TemplateContext } from "../analysis/template.js";
 import { SourceError, type HttpJsonSource } from "../sources/types.js";
+import type { Meters } from "../telemetry/meters.js";
+import { traceSourceFetch } from "../telemetry/trace-source.js";
 import { emptyDetails } from "./empty-details.js";
 
 export interface RunHttpCheckInput {
@@ -11,6 +13,7 @@ export interface RunHttpCheckInput {
   source: HttpJsonSource | undefined;
   context: TemplateContext;
   timeoutMs: number;
+  meters: Meters;
 }
 
 /**
@@ -25,7 +28,7 @@ export async function runHttpCheck(input: RunHttpCheckInput): Promise<CheckResul
   if (!source) return fail("unknown-source", `source "${check.source}" is not an http source on this server`);
   const path = renderTemplate(check.path, input.context);
   try {
-    const body = await source.request(path, { method: check.method, body: check.body }, AbortSignal.timeout(input.timeoutMs));
+    const body = await traceSourceFetch(input.meters, source, "request", () => source.request(path, { method: check.method, body: check.body }, AbortSignal.timeout(input.timeoutMs)));
     const values = selectJsonPath(check.jsonPath, body);
     const http = { url: path, values: values.slice(0, 20), condition: check.condition };
     if (values.length === 0) {

@@ -3,6 +3,8 @@ import type { MonitorCheck } from "../analysis/check-schema.js";
 import { judgeMonitors } from "../analysis/judge-monitors.js";
 import { renderTemplate, type TemplateContext } from "../analysis/template.js";
 import { SourceError, type MonitorQuery, type MonitorSource } from "../sources/types.js";
+import type { Meters } from "../telemetry/meters.js";
+import { traceSourceFetch } from "../telemetry/trace-source.js";
 import { emptyDetails } from "./empty-details.js";
 
 /** How far before the rollout start monitors are read, to tell pre-existing alerts from new ones. */
@@ -16,6 +18,7 @@ export interface RunMonitorCheckInput {
   now: Date;
   onNoData: "fail" | "inconclusive" | "pass";
   timeoutMs: number;
+  meters: Meters;
 }
 
 /** Reads the selected monitors' states over the rollout and judges them. Never throws. */
@@ -36,7 +39,7 @@ export async function runMonitorCheck(input: RunMonitorCheckInput): Promise<Chec
   const selection = describeSelection(query);
   try {
     const window = { start: new Date(input.startedAt.getTime() - LOOKBACK_MS), end: input.now };
-    const report = await source.listMonitors(query, window, AbortSignal.timeout(input.timeoutMs));
+    const report = await traceSourceFetch(input.meters, source, "monitors", () => source.listMonitors(query, window, AbortSignal.timeout(input.timeoutMs)));
     const judgement = judgeMonitors(report, {
       startedAt: input.startedAt,
       now: input.now,

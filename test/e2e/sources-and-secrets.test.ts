@@ -9,6 +9,7 @@ import { createApp } from "../../src/app.js";
 import { loadSourcesFile } from "../../src/sources/load-sources.js";
 import { createSourceRegistry } from "../../src/sources/registry.js";
 import { createLogger } from "../../src/telemetry/logger.js";
+import { createMeters } from "../../src/telemetry/meters.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { startFakeDatadog, type FakeDatadog } from "../helpers/fake-datadog.js";
 
@@ -76,8 +77,9 @@ beforeAll(async () => {
   stream.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
   const logger = createLogger({ level: "debug", destination: stream });
   const now = () => new Date();
-  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: 5_000, logger };
-  app = createApp({ config: { publicUrl: "http://canary-gate.test", grafanaUrl: undefined }, db: database.db, sources, logger, now, evaluation, isAcceptingWork: () => true });
+  const meters = createMeters();
+  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: 5_000, logger, meters };
+  app = createApp({ config: { publicUrl: "http://canary-gate.test", grafanaUrl: undefined }, db: database.db, sources, logger, now, evaluation, meters, isAcceptingWork: () => true });
 }, 60_000);
 
 afterAll(async () => {

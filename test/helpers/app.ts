@@ -1,7 +1,8 @@
 import { createApp, type AppDeps } from "../../src/app.js";
 import { createSourceRegistry } from "../../src/sources/registry.js";
 import type { AnySource } from "../../src/sources/registry.js";
-import { createLogger } from "../../src/telemetry/logger.js";
+import { createLogger, type Logger } from "../../src/telemetry/logger.js";
+import { createMeters, type Meters } from "../../src/telemetry/meters.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 
 export interface TestApp {
@@ -16,13 +17,14 @@ export interface TestApp {
 export const PUBLIC_URL = "http://canary-gate.test";
 
 /** The real app on a fresh database, with the sources and clock a test gives it. */
-export async function createTestApp(options: { sources?: AnySource[]; grafanaUrl?: string; now?: () => Date; sourceTimeoutMs?: number } = {}): Promise<TestApp> {
+export async function createTestApp(options: { sources?: AnySource[]; grafanaUrl?: string; meters?: Meters; logger?: Logger; now?: () => Date; sourceTimeoutMs?: number } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const logger = createLogger({ level: "silent" });
+  const logger = options.logger ?? createLogger({ level: "silent" });
   const sources = createSourceRegistry(options.sources ?? []);
   const now = options.now ?? (() => new Date());
-  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: options.sourceTimeoutMs ?? 5_000, logger };
-  const deps: AppDeps = { config: { publicUrl: PUBLIC_URL, grafanaUrl: options.grafanaUrl }, db: database.db, sources, logger, now, evaluation, isAcceptingWork: () => true };
+  const meters = options.meters ?? createMeters();
+  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: options.sourceTimeoutMs ?? 5_000, logger, meters };
+  const deps: AppDeps = { config: { publicUrl: PUBLIC_URL, grafanaUrl: options.grafanaUrl }, db: database.db, sources, logger, now, evaluation, meters, isAcceptingWork: () => true };
   const app = createApp(deps);
   return {
     app,

@@ -105,3 +105,9 @@ export async function releaseLease(db: DbOrTx, params: { id: string; owner: stri
     .set({ leaseOwner: null, leaseUntil: null })
     .where(and(eq(rollouts.id, params.id), eq(rollouts.leaseOwner, params.owner)));
 }
+
+/** How many rollouts are not yet final (a gauge for dashboards). */
+export async function countOpenRollouts(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ open: sql<number>`count(*)::int` }).from(rollouts).where(sql`NOT ${rollouts.isFinal}`);
+  return row?.open ?? 0;
+}

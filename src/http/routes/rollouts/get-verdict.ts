@@ -21,6 +21,7 @@ export function registerGetVerdict(app: AppRouter, deps: AppDeps) {
     const rollout = await findRollout(deps.db, { id });
     if (!rollout) throw new RolloutNotFound(id);
     c.header("cache-control", "no-store");
+    deps.meters.verdictRequests.add(1, { verdict: rollout.verdict });
     return c.json(toVerdict(rollout, deps.config), 200);
   });
 }

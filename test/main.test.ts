@@ -25,9 +25,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Runs a script of the service the way `npm start` does, but from source. */
+/** Runs a script of the service the way `npm start` does (instrumentation first), but from source. */
 function run(script: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: root, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const args = ["--import", "tsx", "--import", "./src/instrumentation.ts", script];
+  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", OTEL_SDK_DISABLED: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   let stdout = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
@@ -60,7 +61,9 @@ describe("the service process", () => {
     mkdirSync(join(dir, "gates"));
     writeFileSync(join(dir, "gates", "web.yaml"), gateYaml);
     const port = await freePort();
-    const service = run("src/main.ts", { PORT: String(port), DATA_DIR: join(dir, "data"), GATES_DIR: join(dir, "gates"), PROMETHEUS_URL: "http://127.0.0.1:9" });
+    // With the SDK on and the console exporters, the request spans show up on stdout.
+    const otel = { OTEL_SDK_DISABLED: "false", OTEL_TRACES_EXPORTER: "console", OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: "none" };
+    const service = run("src/main.ts", { PORT: String(port), DATA_DIR: join(dir, "data"), GATES_DIR: join(dir, "gates"), PROMETHEUS_URL: "http://127.0.0.1:9", ...otel });
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, service.exited);
     const gates = (await (await fetch(`${url}/v1/gates`)).json()) as { gates: unknown[] };
@@ -69,6 +72,8 @@ describe("the service process", () => {
     expect(openapi.openapi).toBe("3.1.0");
     service.child.kill("SIGTERM");
     expect(await service.exited).toBe(0);
+    expect(service.output().stdout).toMatch(/name: 'GET \/v1\/gates'/);
+    expect(service.output().stdout).toMatch(/'service.name': 'canary-gate'/);
   }, 60_000);
 
   it("refuses to start on bad configuration, naming the variable", async () => {

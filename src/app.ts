@@ -11,6 +11,7 @@ import { registerDocs } from "./http/routes/docs.js";
 import { registerGateRoutes } from "./http/routes/gates/index.js";
 import { registerPages } from "./http/pages/index.js";
 import { registerHealth } from "./http/routes/health.js";
+import { registerIntegrationRoutes } from "./http/routes/integrations/index.js";
 import { registerRolloutRoutes } from "./http/routes/rollouts/index.js";
 import type { SourceRegistry } from "./sources/registry.js";
 import type { Logger } from "./telemetry/logger.js";
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): AppRouter {
   registerHealth(app, deps);
   registerGateRoutes(app, deps);
   registerRolloutRoutes(app, deps);
+  registerIntegrationRoutes(app, deps);
   registerAnalyze(app);
   registerPages(app, deps);
 

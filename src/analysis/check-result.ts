@@ -57,6 +57,11 @@ export interface CheckResult {
   weight: number;
   summary: string;
   details: CheckDetails;
+  /** The check's own fail-open / fail-closed choices, over the gate's. */
+  onNoData?: "fail" | "inconclusive" | "pass" | undefined;
+  onError?: "fail" | "inconclusive" | "pass" | undefined;
+  /** Recorded but never deciding the verdict. */
+  dryRun?: boolean | undefined;
 }
 
 /** The short form of a check result a verdict carries. */

@@ -56,6 +56,14 @@ const KayentaOptions = z
   })
   .default({ tolerance: 0.25, confidence: 0.98, nanStrategy: "remove", outliers: { strategy: "keep", factor: 3 }, effectSize: { measure: "meanRatio" }, mustHaveData: false });
 
+/** Per-check overrides of the gate's fail-open / fail-closed choices, and dry run. */
+const CheckPolicy = {
+  onNoData: z.enum(["fail", "inconclusive", "pass"]).optional(),
+  onError: z.enum(["fail", "inconclusive", "pass"]).optional(),
+  /** Recorded and shown, never decides the verdict: to trust a new check before enforcing it. */
+  dryRun: z.boolean().default(false),
+};
+
 const CheckCommon = {
   name: CheckName,
   type: z.literal("metric"),
@@ -67,6 +75,7 @@ const CheckCommon = {
   confidence: z.number().gt(0.5).lt(1).default(0.95),
   critical: z.boolean().default(false),
   weight: z.number().min(0).max(1_000).default(1),
+  ...CheckPolicy,
 };
 
 const SeriesCheck = z.strictObject({
@@ -146,6 +155,7 @@ export const MonitorCheck = z
     failOnWarn: z.boolean().default(false),
     critical: z.boolean().default(false),
     weight: z.number().min(0).max(1_000).default(1),
+    ...CheckPolicy,
   })
   .refine((check) => check.alertname ?? check.selector ?? check.query ?? check.monitorIds, {
     message: "a monitor check needs `alertname`, `selector`, `query` or `monitorIds`",
@@ -166,6 +176,7 @@ export const HttpCheck = z
     condition: z.string().min(1).max(2_000),
     critical: z.boolean().default(false),
     weight: z.number().min(0).max(1_000).default(1),
+    ...CheckPolicy,
   })
   .superRefine((check, ctx) => {
     const path = parseJsonPath(check.jsonPath);

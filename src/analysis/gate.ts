@@ -12,8 +12,20 @@ export const GateDefinition = z
     timeout: Duration.default("1h"),
     steadyFor: Duration.default("0s"),
     failureLimit: z.number().int().min(0).max(1_000).default(0),
+    /** Failed evaluations in a row tolerated before halt (Flagger's threshold); unset: no such limit. */
+    consecutiveFailureLimit: z.number().int().min(0).max(1_000).optional(),
+    /** Inconclusive evaluations tolerated before halt (Argo's inconclusiveLimit); unset: no such limit. */
+    inconclusiveLimit: z.number().int().min(0).max(10_000).optional(),
+    /** Evaluations in a row with a source error tolerated before halt (Argo's consecutiveErrorLimit). */
+    consecutiveErrorLimit: z.number().int().min(0).max(1_000).default(4),
+    /** After a source error the next evaluation comes this soon, not after the full interval. */
+    errorRetryInterval: Duration.default("10s"),
+    /** Watch mode: a rollout that never failed past its limits is final `continue` after this long. */
+    duration: Duration.optional(),
+    /** The verdict deploy tools see never halts; the real outcome is recorded and shown. */
+    dryRun: z.boolean().default(false),
     onNoData: z.enum(["fail", "inconclusive", "pass"]).default("fail"),
-    onError: z.enum(["fail", "inconclusive"]).default("fail"),
+    onError: z.enum(["fail", "inconclusive", "pass"]).default("fail"),
     /** How the gate's false-alarm budget is shared by its checks: Bonferroni (each gets 1/M) or not at all. */
     errorBudget: z.enum(["bonferroni", "none"]).default("bonferroni"),
     /** Score thresholds (Kayenta's): at or above `pass` passes, below `marginal` fails, between is marginal. */
@@ -49,14 +61,19 @@ export interface GateTiming {
   intervalMs: number;
   timeoutMs: number;
   steadyForMs: number;
+  errorRetryMs: number;
+  /** Watch mode's duration; null in gate mode (final once the checks pass). */
+  durationMs: number | null;
 }
 
-export function gateTiming(gate: GateDefinition): GateTiming {
+export function gateTiming(gate: Pick<GateDefinition, "delay" | "interval" | "timeout" | "steadyFor" | "errorRetryInterval" | "duration">): GateTiming {
   return {
     delayMs: parseDuration(gate.delay) ?? 0,
     intervalMs: parseDuration(gate.interval) ?? 60_000,
     timeoutMs: parseDuration(gate.timeout) ?? 3_600_000,
     steadyForMs: parseDuration(gate.steadyFor) ?? 0,
+    errorRetryMs: parseDuration(gate.errorRetryInterval) ?? 10_000,
+    durationMs: gate.duration === undefined ? null : (parseDuration(gate.duration) ?? null),
   };
 }
 

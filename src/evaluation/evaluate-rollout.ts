@@ -94,7 +94,8 @@ async function evaluate(deps: EvaluationDeps, params: { id: string; trigger: "sc
       return inSpan("check.evaluate", attributes, async (span): Promise<{ result: CheckResult; state: CheckState | null }> => {
         const output = await runAnyCheck(check, entry);
         span.setAttribute("canary.result", output.result.result);
-        return output;
+        const policy = { onNoData: check.onNoData, onError: check.onError, dryRun: check.dryRun };
+        return { ...output, result: { ...output.result, ...policy } };
       });
     }),
   );
@@ -120,7 +121,7 @@ async function evaluate(deps: EvaluationDeps, params: { id: string; trigger: "sc
     results: decision.results,
     policyState: decision.state,
     checkStates,
-    nextEvaluationAt: nextEvaluationTime(timing, startedAt, now),
+    nextEvaluationAt: nextEvaluationTime(timing, startedAt, now, decision.retrySooner),
     ...(params.leaseOwner ? { leaseOwner: params.leaseOwner } : {}),
   });
   if (!updated) {

@@ -24,7 +24,10 @@ describe("gate definition", () => {
     const gate = GateDefinition.parse(minimal);
     expect(gate).toMatchObject({ delay: "1m", interval: "1m", timeout: "1h", steadyFor: "0s", failureLimit: 0, onNoData: "fail", onError: "fail", errorBudget: "bonferroni", scoring: { pass: 95, marginal: 75 } });
     expect(gate.checks[0]).toMatchObject({ type: "metric", kind: "series", test: "sequential-mean", direction: "increase", tolerance: 0.05, confidence: 0.95, critical: false, weight: 1, step: "1m", baseline: { window: "30m", mode: "pre-deployment" } });
-    expect(gateTiming(gate)).toEqual({ delayMs: 60_000, intervalMs: 60_000, timeoutMs: 3_600_000, steadyForMs: 0 });
+    expect(gateTiming(gate)).toEqual({ delayMs: 60_000, intervalMs: 60_000, timeoutMs: 3_600_000, steadyForMs: 0, errorRetryMs: 10_000, durationMs: null });
+    expect(gate).toMatchObject({ consecutiveErrorLimit: 4, errorRetryInterval: "10s", dryRun: false });
+    expect(gate).not.toHaveProperty("duration");
+    expect(gate.checks[0]).toMatchObject({ dryRun: false });
   });
 
   it("names the bad field", () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/analysis/check-result.js";
 import { decideVerdict, initialPolicyState, nextEvaluationTime, type PolicyInput, type PolicyState } from "../../src/analysis/policy.js";
+import type { GateTiming } from "../../src/analysis/gate.js";
 import { describeScore, scoreResults } from "../../src/analysis/scoring.js";
 import type { CheckOutcome } from "../../src/analysis/types.js";
 
-const timing = { delayMs: 60_000, intervalMs: 60_000, timeoutMs: 3_600_000, steadyForMs: 0 };
-const gate: PolicyInput["gate"] = { failureLimit: 0, onNoData: "fail", onError: "fail" };
+const timing: GateTiming = { delayMs: 60_000, intervalMs: 60_000, timeoutMs: 3_600_000, steadyForMs: 0, errorRetryMs: 10_000, durationMs: null };
+const gate: PolicyInput["gate"] = { failureLimit: 0, consecutiveErrorLimit: 4, onNoData: "fail", onError: "fail" };
 const startedAt = new Date("2026-01-01T00:00:00Z");
 const at = (minutes: number) => new Date(startedAt.getTime() + minutes * 60_000);
 
@@ -25,7 +26,7 @@ function check(name: string, result: CheckOutcome, extra: Partial<CheckResult> =
 }
 
 /** Runs a scripted sequence of evaluations, one a minute from minute 2, and returns each decision. */
-function run(sequence: CheckOutcome[][], overrides: { gate?: Partial<typeof gate>; timing?: Partial<typeof timing>; critical?: boolean } = {}) {
+function run(sequence: CheckOutcome[][], overrides: { gate?: Partial<typeof gate>; timing?: Partial<typeof timing>; critical?: boolean; extra?: Partial<CheckResult> } = {}) {
   let state: PolicyState = initialPolicyState;
   return sequence.map((outcomes, index) => {
     const decision = decideVerdict({
@@ -34,7 +35,7 @@ function run(sequence: CheckOutcome[][], overrides: { gate?: Partial<typeof gate
       startedAt,
       now: at(index + 2),
       state,
-      results: outcomes.map((outcome, position) => check(`c${position}`, outcome, { critical: overrides.critical ?? false })),
+      results: outcomes.map((outcome, position) => check(`c${position}`, outcome, { critical: overrides.critical ?? false, ...(position === 0 ? overrides.extra : {}) })),
     });
     state = decision.state;
     return decision;
@@ -87,10 +88,63 @@ describe("decideVerdict", () => {
 
   it("never continues while a source errors with onError inconclusive, and halts at the timeout", () => {
     const sequence = Array.from({ length: 5 }, () => ["pass", "error"] as CheckOutcome[]);
-    const decisions = run(sequence, { gate: { onError: "inconclusive" }, timing: { timeoutMs: 6 * 60_000 } });
+    const decisions = run(sequence, { gate: { onError: "inconclusive", consecutiveErrorLimit: 100 }, timing: { timeoutMs: 6 * 60_000 } });
     expect(decisions.slice(0, 4).every((d) => d.verdict === "pending")).toBe(true);
     expect(decisions[4]).toMatchObject({ verdict: "halt", isFinal: true });
     expect(decisions[4]?.reason).toMatch(/^Timeout: no continue within 6m/);
+  });
+});
+
+describe("decideVerdict: limits of Argo Rollouts and Flagger", () => {
+  it("resets the failure streak on an evaluation without failure", () => {
+    const decisions = run([["fail", "inconclusive"], ["inconclusive", "inconclusive"], ["fail", "inconclusive"]], { gate: { failureLimit: 10, consecutiveFailureLimit: 1 } });
+    expect(decisions.map((d) => d.state.consecutiveFailures)).toEqual([1, 0, 1]);
+    expect(decisions.map((d) => d.verdict)).toEqual(["pending", "pending", "pending"]);
+  });
+
+  it("counts consecutive failures across evaluations that are not continue", () => {
+    const decisions = run([["fail", "inconclusive"], ["inconclusive", "inconclusive"], ["fail", "inconclusive"], ["fail", "inconclusive"], ["fail", "inconclusive"]], { gate: { failureLimit: 10, consecutiveFailureLimit: 2 } });
+    expect(decisions.map((d) => d.verdict)).toEqual(["pending", "pending", "pending", "pending", "halt"]);
+    expect(decisions[4]?.reason).toMatch(/^3 evaluations in a row failed, more than the consecutive failure limit of 2/);
+  });
+
+  it("halts when inconclusive evaluations pass inconclusiveLimit", () => {
+    const decisions = run([["inconclusive"], ["inconclusive"], ["inconclusive"]], { gate: { inconclusiveLimit: 2 } });
+    expect(decisions.map((d) => d.verdict)).toEqual(["pending", "pending", "halt"]);
+    expect(decisions[2]?.reason).toMatch(/^3 evaluations were inconclusive, more than the inconclusive limit of 2/);
+  });
+
+  it("halts after consecutiveErrorLimit source errors in a row, retrying sooner in between", () => {
+    const decisions = run([["error"], ["error"], ["error"]], { gate: { onError: "inconclusive", consecutiveErrorLimit: 2 } });
+    expect(decisions.map((d) => d.verdict)).toEqual(["pending", "pending", "halt"]);
+    expect(decisions.map((d) => d.retrySooner)).toEqual([true, true, false]);
+    expect(decisions[2]?.reason).toMatch(/^3 evaluations in a row could not read a source, more than the consecutive error limit of 2/);
+    expect(run([["error"], ["pass"], ["error"]], { gate: { onError: "inconclusive", consecutiveErrorLimit: 1 } }).map((d) => d.state.consecutiveErrors)).toEqual([1, 0, 1]);
+  });
+
+  it("fails open or closed per check, and says so in the summary", () => {
+    const open = run([["error", "pass"]], { extra: { onError: "pass" } });
+    expect(open[0]).toMatchObject({ verdict: "continue" });
+    expect(open[0]?.results[0]?.summary).toMatch(/\(fail-open: treated as pass\)$/);
+    const closed = run([["nodata", "pass"]], { gate: { onNoData: "pass" }, extra: { onNoData: "fail" } });
+    expect(closed[0]).toMatchObject({ verdict: "halt" });
+    expect(closed[0]?.results[0]?.summary).toMatch(/\(fail-closed: treated as fail\)$/);
+  });
+
+  it("never lets a dry-run check decide, while keeping its real outcome", () => {
+    const [decision] = run([["fail", "pass"]], { extra: { dryRun: true } });
+    expect(decision).toMatchObject({ verdict: "continue", isFinal: true });
+    expect(decision?.results[0]?.result).toBe("fail");
+    expect(decision?.reason).toBe("All 1 checks pass (c1). Dry run, not enforced: c0: c0 is fail");
+  });
+
+  it("in watch mode continues only at the end of the duration, if nothing failed past the limit", () => {
+    const watch = { durationMs: 4 * 60_000 };
+    const decisions = run([["pass"], ["inconclusive"], ["pass"]], { timing: watch });
+    expect(decisions.map((d) => d.verdict)).toEqual(["pending", "pending", "continue"]);
+    expect(decisions[0]?.reason).toBe(`Watching until ${at(4).toISOString()}; no failure so far.`);
+    expect(decisions[2]?.reason).toBe("Watched for 4m with 0 failed evaluation(s), within the failure limit of 0.");
+    expect(run([["pass"], ["fail"]], { timing: watch }).map((d) => d.verdict)).toEqual(["pending", "halt"]);
   });
 });
 
@@ -99,6 +153,11 @@ describe("nextEvaluationTime", () => {
     expect(nextEvaluationTime(timing, startedAt, at(0))).toEqual(at(1));
     expect(nextEvaluationTime(timing, startedAt, at(5))).toEqual(at(6));
     expect(nextEvaluationTime({ ...timing, intervalMs: 600_000 }, startedAt, at(55))).toEqual(at(60));
+  });
+
+  it("retries sooner after a source error, and stops at the watch duration", () => {
+    expect(nextEvaluationTime(timing, startedAt, at(5), true)).toEqual(new Date(at(5).getTime() + 10_000));
+    expect(nextEvaluationTime({ ...timing, durationMs: 10 * 60_000 }, startedAt, at(9.5))).toEqual(at(10));
   });
 });
 

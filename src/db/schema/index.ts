@@ -1,3 +1,4 @@
 export { gates } from "./gates.js";
 export { rollouts } from "./rollouts.js";
 export { evaluations, checkResults } from "./evaluations.js";
+export { dashboardCheckResults, dashboardEvaluations, dashboardRollouts } from "./views.js";

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import type { EvaluationDeps } from "./evaluation/evaluate-rollout.js";
+import type { ApproverDirectory } from "./http/approvers.js";
 import { problem, toProblem, validationProblem } from "./http/problem.js";
 import { requestContext } from "./http/request-context.js";
 import { serverSpan } from "./http/telemetry-middleware.js";
@@ -25,6 +26,8 @@ export interface AppDeps {
   now: () => Date;
   evaluation: EvaluationDeps;
   meters: Meters;
+  /** Who may approve rollouts, by bearer token (APPROVERS_FILE); nobody when unset. */
+  approvers: ApproverDirectory;
   /** False while shutting down, so load balancers stop sending traffic. */
   isAcceptingWork: () => boolean;
 }

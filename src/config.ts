@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   PROMETHEUS_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   SOURCES_FILE: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  APPROVERS_FILE: z.string().min(1).optional(),
+  NOTIFICATIONS_FILE: z.string().min(1).optional(),
   GRAFANA_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   LOG_LEVEL: LogLevel.default("info"),
   SCHEDULER_TICK: z
@@ -39,6 +41,8 @@ export interface Config {
   sourcesFile: string | undefined;
   /** Base of the links the API returns; defaults to the listening address. */
   publicUrl: string;
+  approversFile: string | undefined;
+  notificationsFile: string | undefined;
   /** A Grafana with the dashboards of dashboards/: pages link to its panels and Explore. */
   grafanaUrl: string | undefined;
   logLevel: z.infer<typeof LogLevel>;
@@ -73,6 +77,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sourcesFile: e.SOURCES_FILE,
     publicUrl: (e.PUBLIC_URL ?? `http://${listenHost}:${e.PORT}`).replace(/\/+$/, ""),
     grafanaUrl: e.GRAFANA_URL?.replace(/\/+$/, ""),
+    approversFile: e.APPROVERS_FILE,
+    notificationsFile: e.NOTIFICATIONS_FILE,
     logLevel: e.LOG_LEVEL,
     schedulerTickMs: parseDuration(e.SCHEDULER_TICK) ?? 5_000,
     schedulerEnabled: e.SCHEDULER_ENABLED === "true",

@@ -3,7 +3,10 @@ import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { countPendingMigrations, migrateDatabase, openDatabase } from "./db/client.js";
 import { saveGate } from "./db/queries/gates.js";
+import { loadNotificationTargets, NotificationsFileError } from "./evaluation/load-notification-targets.js";
+import { createNotifier } from "./evaluation/notifier.js";
 import { createScheduler } from "./evaluation/scheduler.js";
+import { ApproversFileError, createApproverDirectory, loadApprovers } from "./http/approvers.js";
 import { GateFileError, loadGateFiles } from "./gates/load-gate-files.js";
 import { loadSourcesFile, SourcesFileError } from "./sources/load-sources.js";
 import { createPrometheusSource } from "./sources/prometheus.js";
@@ -55,21 +58,27 @@ async function main() {
   const now = () => new Date();
   const meters = createMeters();
   meters.activeRollouts.addCallback(async (observer) => observer.observe(await countOpenRollouts(database.db)));
-  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: config.sourceTimeoutMs, logger, meters };
+  const targets = config.notificationsFile ? loadNotificationTargets(config.notificationsFile, process.env) : [];
+  const approvers = config.approversFile ? loadApprovers(config.approversFile, process.env) : createApproverDirectory([]);
+  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: config.sourceTimeoutMs, logger, meters, notifications: targets, publicUrl: config.publicUrl };
+  const notifier = createNotifier({ db: database.db, targets, logger, now });
   const scheduler = createScheduler(evaluation, {
     tickMs: config.schedulerTickMs,
     leaseMs: Math.max(60_000, 3 * config.sourceTimeoutMs),
     batchSize: 20,
   });
   let accepting = true;
-  const app = createApp({ config, db: database.db, sources, logger, now, evaluation, meters, isAcceptingWork: () => accepting });
+  const app = createApp({ config, db: database.db, sources, logger, now, evaluation, meters, approvers, isAcceptingWork: () => accepting });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info(
       { event: "server.started", address: `http://${info.address}:${info.port}`, database: database.kind, sources: sources.describe().map((source) => `${source.name} (${source.type})`), gates: gateFiles.length },
       `Canary Gate listening on http://${info.address}:${info.port}`,
     );
   });
-  if (config.schedulerEnabled) scheduler.start();
+  if (config.schedulerEnabled) {
+    scheduler.start();
+    notifier.start();
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -78,6 +87,7 @@ async function main() {
     accepting = false;
     logger.info({ event: "server.stopping", signal }, "shutting down");
     await scheduler.stop(SHUTDOWN_DEADLINE_MS);
+    await notifier.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await database.close();
     logger.info({ event: "server.stopped" }, "stopped");
@@ -88,8 +98,9 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof GateFileError || error instanceof SourcesFileError || error instanceof StartupError) {
-    process.stderr.write(`canary-gate: ${error.message}\n`);
+  const known = [ConfigError, GateFileError, SourcesFileError, StartupError, ApproversFileError, NotificationsFileError];
+  if (known.some((kind) => error instanceof kind)) {
+    process.stderr.write(`canary-gate: ${(error as Error).message}\n`);
   } else {
     process.stderr.write(`canary-gate: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }

@@ -13,6 +13,8 @@ describe("loadConfig", () => {
       sourcesFile: undefined,
       publicUrl: "http://127.0.0.1:8080",
       grafanaUrl: undefined,
+      approversFile: undefined,
+      notificationsFile: undefined,
       logLevel: "info",
       schedulerTickMs: 5_000,
       schedulerEnabled: true,

@@ -17,7 +17,7 @@ export interface QueryRun {
 
 /** The numbers behind one check result, stored as JSON and shown on the investigation page. */
 export interface CheckDetails {
-  type: "metric" | "monitor" | "http";
+  type: "metric" | "monitor" | "http" | "condition";
   /** Metric checks: the kind of data; null for monitor and http checks. */
   kind: "series" | "counts" | "histogram" | null;
   source: string;
@@ -62,6 +62,8 @@ export interface CheckResult {
   onError?: "fail" | "inconclusive" | "pass" | undefined;
   /** Recorded but never deciding the verdict. */
   dryRun?: boolean | undefined;
+  /** A condition check in its middle band: a person must decide. */
+  needsApproval?: boolean | undefined;
 }
 
 /** The short form of a check result a verdict carries. */

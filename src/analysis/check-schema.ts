@@ -196,14 +196,43 @@ export type HttpCheck = z.infer<typeof HttpCheck>;
 /** What an http check's condition may name: the first picked value, all of them, and the rollout. */
 export const HTTP_CONDITION_VARIABLES = ["value", "values", "count", "service", "environment", "version", "baselineVersion", "labels"];
 
-export type GateCheck = MetricCheck | MonitorCheck | HttpCheck;
+/** What a condition check may name: rollout properties, other checks' numbers, and the rollout. */
+export const CONDITION_VARIABLES = ["properties", "checks", "service", "environment", "version", "baselineVersion", "labels"];
+
+const Expression = z
+  .string()
+  .min(1)
+  .max(2_000)
+  .superRefine((text, ctx) => {
+    const parsed = parseCondition(text);
+    if (!parsed.ok) return void ctx.addIssue({ code: "custom", message: parsed.error });
+    const unknown = variablesOf(parsed.condition).filter((name: string) => !CONDITION_VARIABLES.includes(name));
+    if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown variable ${unknown.join(", ")}; use ${CONDITION_VARIABLES.join(", ")}` });
+  });
+
+/**
+ * Condition criteria over rollout properties and other checks' numbers (CloudBees): `pass` true passes,
+ * else `approval` true asks a person, else it fails. E.g. `properties.testPassRate >= 0.9`.
+ */
+export const ConditionCheck = z.strictObject({
+  name: CheckName,
+  type: z.literal("condition"),
+  pass: Expression,
+  approval: Expression.optional(),
+  critical: z.boolean().default(false),
+  weight: z.number().min(0).max(1_000).default(1),
+  ...CheckPolicy,
+});
+export type ConditionCheck = z.infer<typeof ConditionCheck>;
+
+export type GateCheck = MetricCheck | MonitorCheck | HttpCheck | ConditionCheck;
 
 /** Checks written without `type` are metric checks; metric checks written without `kind` are series checks. */
 export const Check = z.preprocess((raw) => {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
   const withType = "type" in raw ? raw : { ...raw, type: "metric" };
   return withType.type === "metric" && !("kind" in withType) ? { ...withType, kind: "series" } : withType;
-}, z.discriminatedUnion("type", [MetricCheck, MonitorCheck, HttpCheck]));
+}, z.discriminatedUnion("type", [MetricCheck, MonitorCheck, HttpCheck, ConditionCheck]));
 
 function isRegex(text: string): boolean {
   try {
@@ -228,6 +257,7 @@ export function usesErrorBudget(check: GateCheck): boolean {
 
 /** Every query template of a check, for finding the labels it needs. */
 export function templatesOf(check: GateCheck): string[] {
+  if (check.type === "condition") return [];
   if (check.type === "monitor") return [check.selector ?? "", check.query ?? ""];
   if (check.type === "http") return [check.path];
   if (check.kind === "counts") return [check.errors, check.total, check.baselineErrors ?? "", check.baselineTotal ?? ""];

@@ -1,7 +1,7 @@
 /** Domain errors: they know nothing of HTTP; http/problem.ts maps each code to a status once. */
 export class DomainError extends Error {
   constructor(
-    readonly code: "rollout-not-found" | "gate-not-found" | "gate-invalid" | "rollout-invalid" | "rollout-final" | "invalid-input",
+    readonly code: "rollout-not-found" | "gate-not-found" | "gate-invalid" | "rollout-invalid" | "rollout-final" | "invalid-input" | "unauthenticated" | "forbidden" | "no-approval-requested",
     message: string,
     readonly issues: Array<{ path: string; message: string }> = [],
   ) {
@@ -43,5 +43,23 @@ export class RolloutFinal extends DomainError {
 export class InvalidInput extends DomainError {
   constructor(issues: Array<{ path: string; message: string }>) {
     super("invalid-input", issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "), issues);
+  }
+}
+
+export class Unauthenticated extends DomainError {
+  constructor(what: string) {
+    super("unauthenticated", what);
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(what: string) {
+    super("forbidden", what);
+  }
+}
+
+export class NoApprovalRequested extends DomainError {
+  constructor(id: string, why: string) {
+    super("no-approval-requested", `rollout ${id} is not awaiting an approval: ${why}`);
   }
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Check, Duration, usesErrorBudget, type MetricCheck } from "./check-schema.js";
+import { ApprovalPolicy } from "./approvals.js";
 import { parseDuration } from "./duration.js";
 
 export { MetricCheck } from "./check-schema.js";
@@ -24,6 +25,9 @@ export const GateDefinition = z
     duration: Duration.optional(),
     /** The verdict deploy tools see never halts; the real outcome is recorded and shown. */
     dryRun: z.boolean().default(false),
+    /** Where in the stage the gate sits: `entry` (pre-deployment) or `exit` (post-deployment). */
+    phase: z.enum(["entry", "exit"]).default("exit"),
+    approvals: ApprovalPolicy.optional(),
     onNoData: z.enum(["fail", "inconclusive", "pass"]).default("fail"),
     onError: z.enum(["fail", "inconclusive", "pass"]).default("fail"),
     /** How the gate's false-alarm budget is shared by its checks: Bonferroni (each gets 1/M) or not at all. */
@@ -79,7 +83,7 @@ export function gateTiming(gate: Pick<GateDefinition, "delay" | "interval" | "ti
 
 /** Every source name a gate refers to, so the server can reject gates naming unknown sources. */
 export function sourcesOf(gate: GateDefinition): string[] {
-  return [...new Set(gate.checks.map((check) => check.source))];
+  return [...new Set(gate.checks.flatMap((check) => (check.type === "condition" ? [] : [check.source])))];
 }
 
 /**

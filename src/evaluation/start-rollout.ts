@@ -16,6 +16,8 @@ export interface StartRolloutInput {
   baselineVersion?: string | undefined;
   startedAt?: string | undefined;
   labels?: Record<string, string> | undefined;
+  properties?: Record<string, unknown> | undefined;
+  phase?: "entry" | "exit" | undefined;
 }
 
 const MAX_FUTURE_MS = 5 * 60_000;
@@ -53,6 +55,8 @@ export async function startRollout(
     version: input.version,
     baselineVersion: input.baselineVersion ?? null,
     labels: input.labels ?? {},
+    properties: input.properties ?? {},
+    phase: input.phase ?? gate.definition.phase,
     startedAt,
     reason: `Waiting for the ${formatDuration(timing.delayMs)} stabilisation delay; the first evaluation is due at ${firstDue.toISOString()}.`,
     nextEvaluationAt: firstDue,

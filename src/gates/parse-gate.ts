@@ -34,6 +34,7 @@ export function validateGate(raw: unknown, knownSources: readonly KnownSource[])
   if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
   const issues: GateIssue[] = [];
   parsed.data.checks.forEach((check, index) => {
+    if (check.type === "condition") return;
     const source = knownSources.find((known) => known.name === check.source);
     if (!source) {
       const known = knownSources.length ? knownSources.map((known) => `"${known.name}"`).join(", ") : "none are configured";
@@ -46,7 +47,7 @@ export function validateGate(raw: unknown, knownSources: readonly KnownSource[])
   return issues.length ? { ok: false, issues } : { ok: true, gate: parsed.data };
 }
 
-function unsupportedBy(check: GateCheck, source: KnownSource): { field: string; message: string } | undefined {
+function unsupportedBy(check: Exclude<GateCheck, { type: "condition" }>, source: KnownSource): { field: string; message: string } | undefined {
   const can = capabilitiesOf(source.type);
   const named = `source "${source.name}" (${source.type})`;
   if (check.type === "metric" && !can.metricKinds.includes(check.kind)) {
@@ -96,7 +97,7 @@ function sourcesOfRaw(raw: unknown): KnownSource[] {
   const parsed = GateDefinition.safeParse(raw);
   if (!parsed.success) return [];
   return sourcesOf(parsed.data).map((name) => {
-    const check = parsed.data.checks.find((item) => item.source === name);
+    const check = parsed.data.checks.find((item) => item.type !== "condition" && item.source === name);
     const type = check?.type === "http" ? "http" : check?.type === "monitor" && (check.query || check.monitorIds) ? "datadog" : "prometheus";
     return { name, type };
   });

@@ -26,6 +26,9 @@ const DOMAIN: Record<DomainError["code"], { status: ContentfulStatusCode; title:
   "rollout-invalid": { status: 400, title: "Invalid rollout" },
   "rollout-final": { status: 409, title: "Rollout is final" },
   "invalid-input": { status: 400, title: "Invalid input" },
+  unauthenticated: { status: 401, title: "Unauthenticated" },
+  forbidden: { status: 403, title: "Forbidden" },
+  "no-approval-requested": { status: 409, title: "No approval requested" },
 };
 
 const STATUS_TITLES: Record<number, string> = {

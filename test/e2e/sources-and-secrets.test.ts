@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApproverDirectory } from "../../src/http/approvers.js";
+import { APPROVERS } from "../helpers/approvers.js";
 import { createApp } from "../../src/app.js";
 import { loadSourcesFile } from "../../src/sources/load-sources.js";
 import { createSourceRegistry } from "../../src/sources/registry.js";
@@ -79,7 +81,7 @@ beforeAll(async () => {
   const now = () => new Date();
   const meters = createMeters();
   const evaluation = { db: database.db, sources, now, sourceTimeoutMs: 5_000, logger, meters };
-  app = createApp({ config: { publicUrl: "http://canary-gate.test", grafanaUrl: undefined }, db: database.db, sources, logger, now, evaluation, meters, isAcceptingWork: () => true });
+  app = createApp({ config: { publicUrl: "http://canary-gate.test", grafanaUrl: undefined }, db: database.db, sources, logger, now, evaluation, meters, approvers: createApproverDirectory(APPROVERS), isAcceptingWork: () => true });
 }, 60_000);
 
 afterAll(async () => {

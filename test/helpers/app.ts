@@ -1,4 +1,7 @@
+import { createApproverDirectory } from "../../src/http/approvers.js";
+import { APPROVERS } from "./approvers.js";
 import { createApp, type AppDeps } from "../../src/app.js";
+import type { NotificationTargets } from "../../src/evaluation/notifications.js";
 import { createSourceRegistry } from "../../src/sources/registry.js";
 import type { AnySource } from "../../src/sources/registry.js";
 import { createLogger, type Logger } from "../../src/telemetry/logger.js";
@@ -17,14 +20,14 @@ export interface TestApp {
 export const PUBLIC_URL = "http://canary-gate.test";
 
 /** The real app on a fresh database, with the sources and clock a test gives it. */
-export async function createTestApp(options: { sources?: AnySource[]; grafanaUrl?: string; meters?: Meters; logger?: Logger; now?: () => Date; sourceTimeoutMs?: number } = {}): Promise<TestApp> {
+export async function createTestApp(options: { sources?: AnySource[]; grafanaUrl?: string; meters?: Meters; logger?: Logger; notifications?: NotificationTargets; now?: () => Date; sourceTimeoutMs?: number } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const logger = options.logger ?? createLogger({ level: "silent" });
   const sources = createSourceRegistry(options.sources ?? []);
   const now = options.now ?? (() => new Date());
   const meters = options.meters ?? createMeters();
-  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: options.sourceTimeoutMs ?? 5_000, logger, meters };
-  const deps: AppDeps = { config: { publicUrl: PUBLIC_URL, grafanaUrl: options.grafanaUrl }, db: database.db, sources, logger, now, evaluation, meters, isAcceptingWork: () => true };
+  const evaluation = { db: database.db, sources, now, sourceTimeoutMs: options.sourceTimeoutMs ?? 5_000, logger, meters, notifications: options.notifications ?? [], publicUrl: PUBLIC_URL };
+  const deps: AppDeps = { config: { publicUrl: PUBLIC_URL, grafanaUrl: options.grafanaUrl }, db: database.db, sources, logger, now, evaluation, meters, approvers: createApproverDirectory(APPROVERS), isAcceptingWork: () => true };
   const app = createApp(deps);
   return {
     app,

@@ -4,7 +4,7 @@ import type { CheckState } from "../../analysis/judge-sequential.js";
 import type { PolicyState } from "../../analysis/policy.js";
 import type { Verdict } from "../../analysis/types.js";
 import type { Database, DbOrTx } from "../client.js";
-import { checkResults, evaluations, rollouts } from "../schema/index.js";
+import { checkResults, evaluations, notifications, rollouts } from "../schema/index.js";
 import type { RolloutRow } from "./rollouts.js";
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
@@ -23,6 +23,10 @@ export interface EvaluationRecord {
   policyState: PolicyState;
   checkStates: Record<string, CheckState>;
   nextEvaluationAt: Date;
+  /** A dry-run gate's real verdict when it differs from the one deploy tools see. */
+  realVerdict?: Verdict | null;
+  /** Notifications this evaluation causes; an approval request is sent once per target. */
+  notifications?: Array<{ target: string; event: "halt" | "approval-requested" | "continue"; payload: Record<string, unknown>; nextAttemptAt: Date }>;
   /** For scheduler runs: the lease owner; the write is dropped if the lease was lost meanwhile. */
   leaseOwner?: string;
 }
@@ -50,6 +54,7 @@ export async function recordEvaluation(db: Database, record: EvaluationRecord): 
         score: record.score,
         trigger: record.trigger,
         durationMs: Math.round(record.durationMs),
+        realVerdict: record.realVerdict ?? null,
       })
       .returning({ id: evaluations.id });
     if (!evaluation) throw new Error("evaluation insert returned no row");
@@ -88,11 +93,24 @@ export async function recordEvaluation(db: Database, record: EvaluationRecord): 
         policyState: record.policyState,
         latestChecks: record.results.map(summarizeCheck),
         checkStates: record.checkStates,
+        realVerdict: record.realVerdict ?? null,
+        realReason: record.realVerdict ? record.reason : null,
         leaseOwner: null,
         leaseUntil: null,
       })
       .where(eq(rollouts.id, record.rolloutId))
       .returning();
+    for (const notification of record.notifications ?? []) {
+      if (notification.event === "approval-requested") {
+        const [sent] = await tx
+          .select({ id: notifications.id })
+          .from(notifications)
+          .where(sql`${notifications.rolloutId} = ${record.rolloutId} AND ${notifications.target} = ${notification.target} AND ${notifications.event} = 'approval-requested'`)
+          .limit(1);
+        if (sent) continue;
+      }
+      await tx.insert(notifications).values({ rolloutId: record.rolloutId, ...notification });
+    }
     return updated;
   });
 }
@@ -132,4 +150,14 @@ export async function listEvaluations(
     .where(inArray(checkResults.evaluationId, rows.map((row) => row.id)))
     .orderBy(asc(checkResults.position));
   return rows.map((row) => ({ ...row, checks: checks.filter((check) => check.evaluationId === row.id) }));
+}
+
+/** Marks one evaluation of a rollout as invalid; undefined when the rollout has no such evaluation. */
+export async function invalidateEvaluation(db: DbOrTx, params: { rolloutId: string; sequence: number; reason: string; now: Date }): Promise<EvaluationRow | undefined> {
+  const [row] = await db
+    .update(evaluations)
+    .set({ invalidatedAt: params.now, invalidationReason: params.reason })
+    .where(sql`${evaluations.rolloutId} = ${params.rolloutId} AND ${evaluations.sequence} = ${params.sequence}`)
+    .returning();
+  return row;
 }

@@ -111,3 +111,19 @@ export async function countOpenRollouts(db: DbOrTx): Promise<number> {
   const [row] = await db.select({ open: sql<number>`count(*)::int` }).from(rollouts).where(sql`NOT ${rollouts.isFinal}`);
   return row?.open ?? 0;
 }
+
+/** Merges properties into an open rollout's; undefined when it does not exist. */
+export async function mergeProperties(db: DbOrTx, params: { id: string; properties: Record<string, unknown> }): Promise<RolloutRow | undefined> {
+  const [row] = await db
+    .update(rollouts)
+    .set({ properties: sql`${rollouts.properties} || ${JSON.stringify(params.properties)}::jsonb` })
+    .where(eq(rollouts.id, params.id))
+    .returning();
+  return row;
+}
+
+/** Marks a rollout as not to be used as history or baseline (Keptn's invalidation). */
+export async function invalidateRollout(db: DbOrTx, params: { id: string; reason: string; now: Date }): Promise<RolloutRow | undefined> {
+  const [row] = await db.update(rollouts).set({ invalidatedAt: params.now, invalidationReason: params.reason }).where(eq(rollouts.id, params.id)).returning();
+  return row;
+}

@@ -17,6 +17,9 @@ export const evaluations = pgTable(
     score: doublePrecision(),
     trigger: text().$type<"scheduler" | "request">().notNull(),
     durationMs: integer().notNull(),
+    realVerdict: text().$type<"pending" | "continue" | "halt">(),
+    invalidatedAt: timestamp({ withTimezone: true }),
+    invalidationReason: text(),
   },
   (table) => [uniqueIndex("evaluations_rollout_sequence_idx").on(table.rolloutId, table.sequence)],
 );

@@ -30,6 +30,14 @@ export const rollouts = pgTable(
     latestChecks: jsonb().$type<CheckSummary[]>().notNull().default([]),
     // Sequential checks' running state by check name, so each evaluation reads only new data.
     checkStates: jsonb().$type<Record<string, CheckState>>().notNull().default({}),
+    /** Facts a pipeline attaches (test pass rate, coverage, change ticket), read by condition checks. */
+    properties: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    phase: text().$type<"entry" | "exit">().notNull().default("exit"),
+    /** A dry-run gate's real outcome, when it differs from the verdict deploy tools see. */
+    realVerdict: text().$type<"pending" | "continue" | "halt">(),
+    realReason: text(),
+    invalidatedAt: timestamp({ withTimezone: true }),
+    invalidationReason: text(),
     leaseOwner: text(),
     leaseUntil: timestamp({ withTimezone: true }),
   },

@@ -11,6 +11,12 @@ const Identifier = z
 const LabelValue = z.string().max(200).regex(/^[^"'\\{}\n\r]*$/, "must not contain quotes, backslashes, braces or line breaks");
 const LabelName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,62}$/, "must be a label name");
 
+/** Facts attached to a rollout: flat, of plain values, read by condition checks as `properties.NAME`. */
+export const Properties = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be a property name (letters, digits, _)"), z.union([z.number(), z.string().max(1_000), z.boolean(), z.null()]))
+  .refine((properties) => Object.keys(properties).length <= 50, "at most 50 properties")
+  .openapi("Properties", { example: { testPassRate: 0.97, coverage: 0.81, changeTicket: "CHG-1234" } });
+
 export const CreateRolloutBody = z
   .strictObject({
     gate: z.string().min(1).max(63).openapi({ example: "checkout-latency" }),
@@ -20,6 +26,8 @@ export const CreateRolloutBody = z
     baselineVersion: Identifier.optional().openapi({ example: "v1.7.3" }),
     startedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: "When the new version started taking traffic; default now." }),
     labels: z.record(LabelName, LabelValue).refine((labels) => Object.keys(labels).length <= 50, "at most 50 labels").optional(),
+    properties: Properties.optional(),
+    phase: z.enum(["entry", "exit"]).optional().openapi({ description: "Stage entry (pre-deployment) or exit (post-deployment); default: the gate's phase" }),
   })
   .openapi("CreateRollout");
 
@@ -56,6 +64,9 @@ export const VerdictSchema = z
     nextEvaluationAt: z.string().nullable(),
     checks: z.array(CheckSummarySchema),
     investigationUrl: z.string(),
+    phase: z.enum(["entry", "exit"]),
+    /** Set when the gate is a dry run and its real outcome differs from `verdict`. */
+    realVerdict: z.enum(["pending", "continue", "halt"]).nullable(),
   })
   .openapi("Verdict");
 export type VerdictSchema = z.infer<typeof VerdictSchema>;
@@ -82,6 +93,11 @@ export const RolloutSchema = z
     checks: z.array(CheckSummarySchema),
     verdictUrl: z.string(),
     investigationUrl: z.string(),
+    phase: z.enum(["entry", "exit"]),
+    properties: z.record(z.string(), z.unknown()),
+    realVerdict: z.enum(["pending", "continue", "halt"]).nullable(),
+    realReason: z.string().nullable(),
+    invalidated: z.object({ at: z.string(), reason: z.string() }).nullable(),
   })
   .openapi("Rollout");
 export type RolloutSchema = z.infer<typeof RolloutSchema>;
@@ -106,6 +122,8 @@ export const EvaluationSchema = z
     score: z.number().nullable(),
     trigger: z.enum(["scheduler", "request"]),
     durationMs: z.number(),
+    realVerdict: z.enum(["pending", "continue", "halt"]).nullable(),
+    invalidated: z.object({ at: z.string(), reason: z.string() }).nullable(),
     checks: z.array(CheckResultSchema),
   })
   .openapi("Evaluation");
@@ -135,6 +153,8 @@ export function toVerdict(row: RolloutRow, links: Links): VerdictSchema {
     nextEvaluationAt: row.isFinal ? null : row.nextEvaluationAt.toISOString(),
     checks: row.latestChecks,
     investigationUrl: rolloutLinks(row, links).investigationUrl,
+    phase: row.phase,
+    realVerdict: row.realVerdict,
   };
 }
 
@@ -159,6 +179,11 @@ export function toRollout(row: RolloutRow, links: Links): RolloutSchema {
     finishedAt: row.finishedAt?.toISOString() ?? null,
     checks: row.latestChecks,
     ...rolloutLinks(row, links),
+    phase: row.phase,
+    properties: row.properties,
+    realVerdict: row.realVerdict,
+    realReason: row.realReason,
+    invalidated: row.invalidatedAt ? { at: row.invalidatedAt.toISOString(), reason: row.invalidationReason ?? "" } : null,
   };
 }
 
@@ -172,6 +197,8 @@ export function toEvaluation(row: EvaluationRow & { checks: CheckResultRow[] }) 
     score: row.score,
     trigger: row.trigger,
     durationMs: row.durationMs,
+    realVerdict: row.realVerdict,
+    invalidated: row.invalidatedAt ? { at: row.invalidatedAt.toISOString(), reason: row.invalidationReason ?? "" } : null,
     checks: row.checks.map((check) => ({
       name: check.checkName,
       result: check.result,

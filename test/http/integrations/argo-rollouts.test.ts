@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assessMetric, measure, resolveArgs, type ArgoMetric, type MeasurementPhase } from "../../integrations/tools/argo.js";
+import { sendTo } from "../../integrations/tools/http.js";
+import { createIntegrationApp, readExample, type IntegrationApp } from "./fixture.js";
+
+// Replays examples/argo-rollouts: the AnalysisTemplate's web metric, with the args the example Rollout
+// passes, judged by Argo's rules (non-2xx and a missing JSONPath are Error; both conditions set and
+// neither true is Inconclusive; limits decide the metric's phase).
+
+interface Template { spec: { args: Array<{ name: string }>; metrics: ArgoMetric[] } }
+interface RolloutArg { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string }; podTemplateHashValue?: "Latest" | "Stable" } }
+interface Rollout { metadata: { name: string; namespace: string }; spec: { strategy: { canary: { steps: Array<{ analysis?: { templates: Array<{ templateName: string }>; args: RolloutArg[] } }> } } } }
+
+const template = readExample("argo-rollouts/analysis-template.yaml") as Template & { metadata: { name: string } };
+const rollout = readExample("argo-rollouts/rollout.yaml") as Rollout;
+const step = rollout.spec.strategy.canary.steps.find((candidate) => candidate.analysis)?.analysis;
+const [metric] = template.spec.metrics as [ArgoMetric];
+
+/** The args Argo resolves from the Rollout: literal values, its own fields, and the ReplicaSets' pod-template hashes. */
+function argsFor(hashes: { Latest: string; Stable: string }): Record<string, string> {
+  return Object.fromEntries(
+    (step?.args ?? []).map((arg) => {
+      if (arg.value !== undefined) return [arg.name, arg.value];
+      if (arg.valueFrom?.podTemplateHashValue) return [arg.name, hashes[arg.valueFrom.podTemplateHashValue]];
+      const path = arg.valueFrom?.fieldRef?.fieldPath;
+      if (path === "metadata.name") return [arg.name, rollout.metadata.name];
+      if (path === "metadata.namespace") return [arg.name, rollout.metadata.namespace];
+      throw new Error(`the test does not resolve ${JSON.stringify(arg)}`);
+    }),
+  );
+}
+
+let app: IntegrationApp;
+let gateName: string;
+beforeAll(async () => {
+  app = await createIntegrationApp();
+  gateName = argsFor({ Latest: "x", Stable: "x" }).gate ?? "";
+  await app.putGate(gateName);
+});
+afterAll(async () => app?.t.close());
+
+/** Runs measurements, moving the clock by the metric's interval and letting the scheduler evaluate in between. */
+async function runAnalysis(hashes: { Latest: string; Stable: string }, maxMeasurements = 12) {
+  const send = sendTo(app.t.app);
+  const resolved = resolveArgs(metric, argsFor(hashes));
+  const phases: MeasurementPhase[] = [];
+  const values: Array<string | undefined> = [];
+  for (let i = 0; i < maxMeasurements; i++) {
+    const measurement = await measure(resolved, send);
+    phases.push(measurement.phase);
+    values.push(measurement.value);
+    const phase = assessMetric(resolved, phases);
+    if (phase !== "Running" && phase !== "Pending") return { phase, phases, values, requests: send.log };
+    app.advance(30_000);
+    const id = JSON.parse((await send({ method: "POST", url: resolved.provider.web.url, headers: { "content-type": "application/json" }, body: JSON.stringify(resolved.provider.web.jsonBody) })).body).id;
+    if (id) await app.t.request("POST", `/v1/rollouts/${id}/evaluate`);
+  }
+  return { phase: assessMetric(resolved, phases), phases, values, requests: send.log };
+}
+
+describe("Argo Rollouts web metric against the example AnalysisTemplate", () => {
+  it("is wired to the template the Rollout names, and passes Argo's validation of limits", () => {
+    expect(step?.templates.map((t) => t.templateName)).toEqual([template.metadata.name]);
+    expect(template.spec.args.map((arg) => arg.name).sort()).toEqual((step?.args ?? []).map((arg) => arg.name).sort());
+    const count = metric.count ?? 0;
+    expect(count).toBeGreaterThanOrEqual((metric.failureLimit ?? 0) + (metric.consecutiveSuccessLimit ?? 0));
+    expect(count).toBeGreaterThanOrEqual(metric.inconclusiveLimit ?? 0);
+    expect(metric.provider.web.method).toBe("POST");
+  });
+
+  it("a healthy canary: pending answers are Inconclusive and waited out, then continue makes the metric Successful", async () => {
+    const run = await runAnalysis({ Latest: "good", Stable: "base" });
+    expect(run.phase).toBe("Successful");
+    expect(run.phases[0]).toBe("Inconclusive");
+    expect(run.phases.at(-1)).toBe("Successful");
+    expect(run.phases).not.toContain("Error");
+    expect(run.values[0]).toBe('"pending"');
+    expect(run.values.at(-1)).toBe('"continue"');
+    const [first] = run.requests;
+    expect(first?.method).toBe("POST");
+    expect(first?.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(first?.body ?? "{}")).toEqual({ service: "checkout", environment: "production", version: "good", baselineVersion: "base" });
+  });
+
+  it("a regressed canary: halt makes the measurement and the metric Failed (the Rollout aborts)", async () => {
+    const run = await runAnalysis({ Latest: "bad", Stable: "base" });
+    expect(run.phase).toBe("Failed");
+    expect(run.phases.at(-1)).toBe("Failed");
+    expect(run.phases).not.toContain("Error");
+    // Polling on after the halt keeps answering halt: the same rollout, not a new pending one.
+    const again = await measure(resolveArgs(metric, argsFor({ Latest: "bad", Stable: "base" })), sendTo(app.t.app));
+    expect(again).toMatchObject({ phase: "Failed", value: '"halt"' });
+  });
+
+  it("a gate Canary Gate does not know is an Error measurement (404), never a Successful one", async () => {
+    const resolved = resolveArgs(metric, { ...argsFor({ Latest: "good", Stable: "base" }), gate: "no-such-gate" });
+    const measurement = await measure(resolved, sendTo(app.t.app));
+    expect(measurement).toMatchObject({ phase: "Error", message: "received non 2xx response code: 404" });
+    const phases = Array.from({ length: (metric.consecutiveErrorLimit ?? 4) + 1 }, () => "Error" as const);
+    expect(assessMetric(resolved, phases)).toBe("Error");
+    expect(assessMetric(resolved, phases.slice(1))).toBe("Running");
+  });
+});

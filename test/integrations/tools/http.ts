@@ -1,0 +1,27 @@
+/** One HTTP exchange as a deploy tool makes it; tests route it to the app in-process. */
+export interface ToolRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface ToolAnswer {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+export type Send = (request: ToolRequest) => Promise<ToolAnswer>;
+
+/** Sends a tool's request to an in-process Hono app: only the path and query of its URL matter. */
+export function sendTo(app: { request: (input: string, init?: RequestInit) => Response | Promise<Response> }): Send & { log: ToolRequest[] } {
+  const log: ToolRequest[] = [];
+  const send = async (request: ToolRequest): Promise<ToolAnswer> => {
+    log.push(request);
+    const url = new URL(request.url);
+    const response = await app.request(`${url.pathname}${url.search}`, { method: request.method, headers: request.headers, body: request.body });
+    return { status: response.status, headers: response.headers, body: await response.text() };
+  };
+  return Object.assign(send, { log });
+}

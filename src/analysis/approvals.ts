@@ -15,6 +15,8 @@ export const ApprovalPolicy = z
     order: z.enum(["before", "after"]).default("after"),
     /** `sequential`: each rule in turn; `parallel`: all rules at once. */
     mode: z.enum(["sequential", "parallel"]).default("sequential"),
+    /** `always`: every rollout needs approval; `marginal`: only a marginal score or a condition's approval band asks. */
+    when: z.enum(["always", "marginal"]).default("always"),
     /** `stop`: a rejection halts; `continue`: it is recorded and the rollout carries on with a known error. */
     onRejection: z.enum(["stop", "continue"]).default("stop"),
     rules: z.array(ApprovalRule).min(1).max(20),

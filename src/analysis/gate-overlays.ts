@@ -21,7 +21,7 @@ export function applyApprovals(input: ApprovalOverlayInput): { decision: PolicyD
   const hasCriticalFailure = enforced.some((result) => result.critical && result.result === "fail");
   const conditionBand = enforced.some((result) => result.needsApproval) && enforced.every((result) => result.result === "pass" || result.needsApproval);
   const marginal = input.score?.classification === "marginal" && !hasCriticalFailure && enforced.every((result) => result.result === "pass" || result.result === "fail");
-  const allPass = decision.verdict === "continue";
+  const allPass = decision.verdict === "continue" && approvals.when === "always";
   if (!allPass && !conditionBand && !marginal) return { decision, approval: null };
   const status = approvalStatus(approvals, input.decisions);
   const why = allPass ? decision.reason : conditionBand ? enforced.filter((result) => result.needsApproval).map((result) => result.summary).join(" ") : `Score ${input.score?.score} is marginal.`;

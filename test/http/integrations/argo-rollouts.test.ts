@@ -52,8 +52,8 @@ async function runAnalysis(hashes: { Latest: string; Stable: string }, maxMeasur
     const phase = assessMetric(resolved, phases);
     if (phase !== "Running" && phase !== "Pending") return { phase, phases, values, requests: send.log };
     app.advance(30_000);
-    const id = JSON.parse((await send({ method: "POST", url: resolved.provider.web.url, headers: { "content-type": "application/json" }, body: JSON.stringify(resolved.provider.web.jsonBody) })).body).id;
-    if (id) await app.t.request("POST", `/v1/rollouts/${id}/evaluate`);
+    const { id } = JSON.parse(send.log.at(-1)?.answer.body ?? "{}") as { id?: string };
+    if (id) await app.evaluate(id);
   }
   return { phase: assessMetric(resolved, phases), phases, values, requests: send.log };
 }
@@ -76,7 +76,7 @@ describe("Argo Rollouts web metric against the example AnalysisTemplate", () => 
     expect(run.phases).not.toContain("Error");
     expect(run.values[0]).toBe('"pending"');
     expect(run.values.at(-1)).toBe('"continue"');
-    const [first] = run.requests;
+    const first = run.requests[0]?.request;
     expect(first?.method).toBe("POST");
     expect(first?.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(first?.body ?? "{}")).toEqual({ service: "checkout", environment: "production", version: "good", baselineVersion: "base" });

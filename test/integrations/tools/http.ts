@@ -14,14 +14,15 @@ export interface ToolAnswer {
 
 export type Send = (request: ToolRequest) => Promise<ToolAnswer>;
 
-/** Sends a tool's request to an in-process Hono app: only the path and query of its URL matter. */
-export function sendTo(app: { request: (input: string, init?: RequestInit) => Response | Promise<Response> }): Send & { log: ToolRequest[] } {
-  const log: ToolRequest[] = [];
+/** Sends a tool's request to an in-process Hono app (only the path and query of its URL matter), logging each exchange. */
+export function sendTo(app: { request: (input: string, init?: RequestInit) => Response | Promise<Response> }): Send & { log: Array<{ request: ToolRequest; answer: ToolAnswer }> } {
+  const log: Array<{ request: ToolRequest; answer: ToolAnswer }> = [];
   const send = async (request: ToolRequest): Promise<ToolAnswer> => {
-    log.push(request);
     const url = new URL(request.url);
     const response = await app.request(`${url.pathname}${url.search}`, { method: request.method, headers: request.headers, body: request.body });
-    return { status: response.status, headers: response.headers, body: await response.text() };
+    const answer = { status: response.status, headers: response.headers, body: await response.text() };
+    log.push({ request, answer });
+    return answer;
   };
   return Object.assign(send, { log });
 }

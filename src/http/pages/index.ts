@@ -1,5 +1,15 @@
 import { z } from "@hono/zod-openapi";
+import { randomBytes } from "node:crypto";
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
 import type { AppDeps, AppRouter } from "../../app.js";
+import { approvalStatus } from "../../analysis/approvals.js";
+import { DomainError } from "../../analysis/errors.js";
+import { listApprovals } from "../../db/queries/approvals.js";
+import { findGate } from "../../db/queries/gates.js";
+import type { RolloutRow } from "../../db/queries/rollouts.js";
+import { decideApproval } from "../../evaluation/decide-approval.js";
+import type { ApprovalsView } from "./approvals-section.js";
 import { listEvaluations } from "../../db/queries/evaluations.js";
 import { findRollout, listRollouts } from "../../db/queries/rollouts.js";
 import { ListRolloutsQuery } from "../routes/rollouts/schemas.js";
@@ -25,6 +35,19 @@ function linkTargets(deps: AppDeps): LinkTargets {
     },
     isPromQL: (source) => deps.sources.get(source)?.type === "prometheus",
   };
+}
+
+const CSRF_COOKIE = "cg_csrf";
+
+async function approvalsView(c: Context, deps: AppDeps, rollout: RolloutRow): Promise<ApprovalsView | null> {
+  const gate = await findGate(deps.db, { name: rollout.gateName, version: rollout.gateVersion });
+  const policy = gate?.definition.approvals;
+  if (!policy) return null;
+  const decisions = await listApprovals(deps.db, { rolloutId: rollout.id });
+  const status = approvalStatus(policy, decisions);
+  const csrf = getCookie(c, CSRF_COOKIE) ?? randomBytes(18).toString("base64url");
+  setCookie(c, CSRF_COOKIE, csrf, { httpOnly: true, sameSite: "Strict", path: "/rollouts" });
+  return { status, decisions, csrf, canDecide: status.state === "waiting" && !rollout.isFinal };
 }
 
 /** The investigation pages: `GET /rollouts` and `GET /rollouts/{id}` (server-rendered HTML). */
@@ -57,6 +80,30 @@ export function registerPages(app: AppRouter, deps: AppDeps) {
     const evaluations = await listEvaluations(deps.db, { rolloutId: id, limit: MAX_EVALUATIONS });
     c.header("cache-control", "no-store");
     const title = `${rollout.verdict} · ${rollout.service} ${rollout.version} in ${rollout.environment}`;
-    return renderPage(c, { title, body: RolloutPage({ rollout, evaluations, now: deps.now(), links: linkTargets(deps) }) });
+    const approvals = await approvalsView(c, deps, rollout);
+    return renderPage(c, { title, body: RolloutPage({ rollout, evaluations, now: deps.now(), links: linkTargets(deps), approvals }) });
+  });
+
+  // The form of the approvals section: the approver's token proves who decides; the CSRF token, the form.
+  app.post("/rollouts/:id/approvals", async (c) => {
+    const id = c.req.param("id");
+    if (!RolloutId.safeParse(id).success) return renderErrorPage(c, { status: 400, title: "Not a rollout id", detail: `“${id}” is not a rollout id.` });
+    const form = await c.req.parseBody();
+    const csrf = typeof form.csrf === "string" ? form.csrf : "";
+    if (!csrf || csrf !== getCookie(c, CSRF_COOKIE)) {
+      return renderErrorPage(c, { status: 400, title: "Form expired", detail: "The form could not be verified (it came from elsewhere, or it is too old). Reload the rollout page and try again." });
+    }
+    const approver = deps.approvers.authenticate(typeof form.token === "string" ? `Bearer ${form.token}` : undefined);
+    if (!approver) return renderErrorPage(c, { status: 400, title: "Unknown approver token", detail: "The approver token was not recognised. Ask the operator of Canary Gate for yours." });
+    const decision = form.decision === "reject" ? "reject" : form.decision === "approve" ? "approve" : null;
+    if (!decision) return renderErrorPage(c, { status: 400, title: "No decision", detail: "Choose Approve or Reject." });
+    const comment = typeof form.comment === "string" && form.comment.trim() ? form.comment.trim().slice(0, 2000) : null;
+    try {
+      await decideApproval(deps, { id, approver, decision, comment });
+    } catch (error) {
+      if (error instanceof DomainError) return renderErrorPage(c, { status: error.code === "rollout-not-found" ? 404 : 400, title: "Decision not recorded", detail: error.message });
+      throw error;
+    }
+    return c.redirect(`/rollouts/${id}#approvals`, 303);
   });
 }

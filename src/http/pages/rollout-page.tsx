@@ -1,3 +1,4 @@
+import { ApprovalsSection, type ApprovalsView } from "./approvals-section.js";
 import type { Child } from "hono/jsx";
 import type { RolloutRow } from "../../db/queries/rollouts.js";
 import { CheckCard, ResultBadge, type CheckView } from "./check-card.js";
@@ -128,13 +129,14 @@ function Identity(props: { rollout: RolloutRow; now: Date; links: LinkTargets })
   );
 }
 
-export function RolloutPage(props: RolloutPageProps) {
+export function RolloutPage(props: RolloutPageProps & { approvals?: ApprovalsView | null }) {
   const { rollout } = props;
   const checks = checkViews(props.evaluations);
   const failing = checks.filter((check) => check.result === "fail").length;
   return (
     <>
       <Identity rollout={rollout} now={props.now} links={props.links} />
+      {props.approvals ? <ApprovalsSection rolloutId={rollout.id} view={props.approvals} /> : null}
       <section aria-labelledby="checks">
         <h2 id="checks">
           Checks{checks.length ? ` (${failing} of ${checks.length} failing, latest evaluation)` : ""}

@@ -27,7 +27,6 @@ describe("Spinnaker webhook stage against the example", () => {
     const resolved = withTrigger("good", "spinnaker-good");
     const created = await createWebhook(resolved, send);
     expect(created).toEqual({ status: "SUCCEEDED", statusUrl: expect.any(String) });
-    console.log(JSON.stringify(send.log));
     expect(created.statusUrl).toMatch(/^http:\/\/canary-gate\.test\/v1\/rollouts\/[0-9a-f-]{36}\/verdict$/);
     const polling = await monitorWebhook(resolved, created.statusUrl!, send);
     expect(polling).toMatchObject({ status: "RUNNING", progress: expect.stringContaining("stabilisation delay") });

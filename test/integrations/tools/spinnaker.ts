@@ -23,12 +23,16 @@ export interface WebhookStage {
 
 const RETRIED = (status: number) => status >= 500 || status === 429;
 
+/** HTTP header names are case-insensitive: the stage's own Content-Type replaces the default one. */
+const headersOf = (stage: WebhookStage) =>
+  Object.fromEntries(Object.entries({ "content-type": "application/json", ...stage.customHeaders }).map(([name, value]) => [name.toLowerCase(), value]));
+
 /** The first call: RUNNING (retry) on 5xx/429, TERMINAL on another non-2xx, else the status URL to monitor. */
 export async function createWebhook(stage: WebhookStage, send: Send): Promise<{ status: StageStatus; statusUrl?: string; error?: string }> {
   const answer = await send({
     method: stage.method,
     url: stage.url,
-    headers: { "content-type": "application/json", ...stage.customHeaders },
+    headers: headersOf(stage),
     ...(stage.payload === undefined ? {} : { body: JSON.stringify(stage.payload) }),
   });
   if (answer.status >= 400) return { status: RETRIED(answer.status) ? "RUNNING" : "TERMINAL", error: `status code ${answer.status}` };
@@ -44,7 +48,7 @@ export async function createWebhook(stage: WebhookStage, send: Send): Promise<{ 
 
 /** One monitoring poll of the status URL. */
 export async function monitorWebhook(stage: WebhookStage, statusUrl: string, send: Send): Promise<{ status: StageStatus; progress?: string; error?: string }> {
-  const answer = await send({ method: "GET", url: statusUrl, headers: { ...stage.customHeaders } });
+  const answer = await send({ method: "GET", url: statusUrl, headers: headersOf(stage) });
   if (answer.status >= 400) return { status: RETRIED(answer.status) ? "RUNNING" : "TERMINAL", error: `status code ${answer.status}` };
   const body = JSON.parse(answer.body) as JsonValue;
   const [result] = query(body, stage.statusJsonPath);

@@ -1,11 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps, AppRouter } from "../../../app.js";
-import { approvalStatus, canApprove } from "../../../analysis/approvals.js";
-import { Forbidden, NoApprovalRequested, RolloutNotFound, Unauthenticated } from "../../../analysis/errors.js";
-import { insertApproval, listApprovals } from "../../../db/queries/approvals.js";
-import { findGate } from "../../../db/queries/gates.js";
-import { findRollout } from "../../../db/queries/rollouts.js";
-import { evaluateRollout } from "../../../evaluation/evaluate-rollout.js";
+import { Unauthenticated } from "../../../analysis/errors.js";
+import { decideApproval } from "../../../evaluation/decide-approval.js";
 import { problemResponses } from "../../problem.js";
 import { RolloutParams, VerdictSchema, toVerdict } from "./schemas.js";
 
@@ -32,24 +28,7 @@ export function registerDecideApproval(app: AppRouter, deps: AppDeps) {
     const approver = deps.approvers.authenticate(c.req.header("authorization"));
     if (!approver) throw new Unauthenticated("an approver's bearer token is required");
     const body = c.req.valid("json");
-    const rollout = await findRollout(deps.db, { id });
-    if (!rollout) throw new RolloutNotFound(id);
-    if (rollout.isFinal) throw new NoApprovalRequested(id, `its verdict is final (${rollout.verdict})`);
-    const gate = await findGate(deps.db, { name: rollout.gateName, version: rollout.gateVersion });
-    const policy = gate?.definition.approvals;
-    if (!policy) throw new NoApprovalRequested(id, `gate ${rollout.gateName} has no approval rules`);
-    const decisions = await listApprovals(deps.db, { rolloutId: id });
-    const status = approvalStatus(policy, decisions);
-    if (status.state !== "waiting") throw new NoApprovalRequested(id, status.summary);
-    const rule = status.open.find((open) => canApprove(open, approver));
-    if (!rule) throw new Forbidden(`${approver.name} is not an approver of ${status.open.map((open) => open.name).join(" or ")}`);
-    if (decisions.some((decision) => decision.rule === rule.name && decision.approver === approver.name)) {
-      throw new Forbidden(`${approver.name} has already decided for ${rule.name}`);
-    }
-    await insertApproval(deps.db, { rolloutId: id, rule: rule.name, approver: approver.name, decision: body.decision, comment: body.comment ?? null, decidedAt: deps.now() });
-    const after = approvalStatus(policy, await listApprovals(deps.db, { rolloutId: id }));
-    const outcome = await evaluateRollout(deps.evaluation, { id, trigger: "request" });
-    const current = outcome?.rollout ?? rollout;
-    return c.json({ approval: after.summary, verdict: toVerdict(current, deps.config) }, 201);
+    const decided = await decideApproval(deps, { id, approver, decision: body.decision, comment: body.comment ?? null });
+    return c.json({ approval: decided.summary, verdict: toVerdict(decided.rollout, deps.config) }, 201);
   });
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { notifications } from "../db/schema/index.js";
 import type { Logger } from "../telemetry/logger.js";
@@ -99,9 +99,4 @@ export function createNotifier(deps: { db: Database; targets: NotificationTarget
       if (running) await running;
     },
   };
-}
-
-/** Delivery history of a rollout's notifications, newest first. */
-export async function listNotifications(db: Database, params: { rolloutId: string }) {
-  return db.select().from(notifications).where(eq(notifications.rolloutId, params.rolloutId)).orderBy(sql`${notifications.createdAt} desc`);
 }

@@ -90,6 +90,9 @@ describe("approvals after the checks", () => {
     const second = await decide(id, "bob", "approve");
     expect(second.body.verdict).toMatchObject({ verdict: "continue", final: true });
     expect(second.body.verdict.reason).toContain("Approved: approved (2 of 2)");
+    const detail = (await t.request("GET", `/v1/rollouts/${id}`)).body;
+    expect(detail.approvals.map((a: any) => [a.approver, a.decision])).toEqual([["alice", "approve"], ["bob", "approve"]]);
+    expect(detail.notifications.map((n: any) => [n.target, n.event]).sort()).toEqual([["down", "approval-requested"], ["down", "continue"], ["hook", "approval-requested"], ["hook", "continue"]]);
     const history = await rows(`select approver, decision, rule, comment from approvals where rollout_id = '${id}' order by decided_at`);
     expect(history).toEqual([
       { approver: "alice", decision: "approve", rule: "sre", comment: "latency looks fine" },

@@ -1,9 +1,10 @@
 import { Command, Option } from "commander";
+import { formatDuration } from "../../analysis/duration.js";
 import { createClient, RequestFailed, type Verdict } from "../client.js";
 import { EXIT } from "../errors.js";
 import { parseDurationOption, withIdentityOptions, withServerOptions, type ServerOptions } from "../options.js";
 import { createProgress } from "../progress.js";
-import { elapsed, summary } from "../render.js";
+import { summary } from "../render.js";
 import { fetchTarget, type RolloutTarget } from "./resolve-rollout.js";
 
 interface WaitOptions extends RolloutTarget, ServerOptions {
@@ -34,7 +35,7 @@ async function waitForVerdict(options: WaitOptions): Promise<number> {
   const deadline = started + options.timeout;
   const progress = createProgress(process.stderr, started);
   let verdict: Verdict = await fetchTarget(client, options);
-  process.stderr.write(`waiting for rollout ${verdict.id} (timeout ${elapsed(options.timeout)}, polling every ${elapsed(options.interval)})\n`);
+  process.stderr.write(`waiting for rollout ${verdict.id} (timeout ${formatDuration(options.timeout)}, polling every ${formatDuration(options.interval)})\n`);
   let errors = 0;
   try {
     for (;;) {
@@ -43,7 +44,7 @@ async function waitForVerdict(options: WaitOptions): Promise<number> {
       const left = deadline - Date.now();
       if (left <= 0) {
         progress.done();
-        process.stdout.write(summary(verdict, `timed out after ${elapsed(options.timeout)}; the verdict is still pending`));
+        process.stdout.write(summary(verdict, `timed out after ${formatDuration(options.timeout)}; the verdict is still pending`));
         return EXIT.error;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(options.interval, left)));

@@ -128,7 +128,13 @@ export const EvaluationSchema = z
   })
   .openapi("Evaluation");
 
-export const RolloutDetailSchema = RolloutSchema.extend({ evaluations: z.array(EvaluationSchema) }).openapi("RolloutDetail");
+export const RolloutDetailSchema = RolloutSchema.extend({
+  evaluations: z.array(EvaluationSchema),
+  approvals: z.array(z.object({ rule: z.string(), approver: z.string(), decision: z.enum(["approve", "reject"]), comment: z.string().nullable(), decidedAt: z.string() })),
+  notifications: z.array(
+    z.object({ target: z.string(), event: z.string(), status: z.enum(["pending", "delivered", "failed"]), attempts: z.number().int(), lastError: z.string().nullable(), createdAt: z.string(), deliveredAt: z.string().nullable() }),
+  ),
+}).openapi("RolloutDetail");
 
 export interface Links {
   publicUrl: string;

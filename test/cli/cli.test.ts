@@ -16,6 +16,8 @@ let app: IntegrationApp;
 let server: ServerType;
 let url: string;
 const authorizations: Array<string | null> = [];
+/** How many of the next requests the server answers 503, as during a restart. */
+let unavailable = 0;
 
 interface Run {
   code: Promise<number | null>;
@@ -25,8 +27,8 @@ interface Run {
   waitFor: (text: string) => Promise<void>;
 }
 
-function start(args: string[], env: Record<string, string> = {}, entry: string[] = ["dist/cli/main.js"]): Run {
-  const child = spawn(process.execPath, [...entry, ...args], { cwd: root, env: { PATH: process.env.PATH ?? "", CANARY_GATE_URL: url, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function start(args: string[], env: Record<string, string> = {}, entry: string[] = ["dist/cli/main.js"], executable = process.execPath): Run {
+  const child = spawn(executable, [...entry, ...args], { cwd: root, env: { PATH: process.env.PATH ?? "", CANARY_GATE_URL: url, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   const waiters: Array<{ text: string; resolve: () => void }> = [];
@@ -44,8 +46,8 @@ function start(args: string[], env: Record<string, string> = {}, entry: string[]
   };
 }
 
-async function run(args: string[], env: Record<string, string> = {}, entry?: string[]) {
-  const child = start(args, env, entry);
+async function run(args: string[], env: Record<string, string> = {}, entry?: string[], executable?: string) {
+  const child = start(args, env, entry, executable);
   const code = await child.code;
   return { code, stdout: child.stdout(), stderr: child.stderr() };
 }
@@ -64,6 +66,7 @@ beforeAll(async () => {
   server = serve({
     fetch: (request) => {
       authorizations.push(request.headers.get("authorization"));
+      if (unavailable > 0 && unavailable--) return new Response("restarting", { status: 503 });
       return app.t.app.fetch(request);
     },
     port: 0,
@@ -110,6 +113,31 @@ describe("canary-gate wait", () => {
     expect(await child.code).toBe(1);
     expect(child.stderr()).toMatch(/\] halt \(score 0\): Critical check latency: .* \| failing: latency\n$/);
     expect(child.stdout()).toMatch(/^halt: Critical check latency: .*\nfailing checks:\n {2}- latency \(critical\): fail: .*\ninvestigate: http:\/\/canary-gate\.test\/rollouts\/[0-9a-f-]{36}\n$/);
+  });
+
+  it("polls on through a few failed polls, and gives up with exit 2 after five in a row", async () => {
+    const child = start(["wait", ...identity("cli-restart", "good"), "--interval", "100ms"]);
+    await child.waitFor("pending");
+    unavailable = 2;
+    await child.waitFor("attempt 2 of 5");
+    await settleOnceSeen(child);
+    expect(await child.code).toBe(0);
+    expect(child.stderr()).toMatch(/\] warning: GET \/v1\/rollouts\/[0-9a-f-]{36}\/verdict: HTTP 503: restarting \(attempt 1 of 5; trying again\)\n/);
+
+    const doomed = start(["wait", ...identity("cli-down", "good"), "--interval", "100ms"]);
+    await doomed.waitFor("pending");
+    unavailable = 5;
+    expect(await doomed.code).toBe(2);
+    expect(doomed.stderr()).toMatch(/attempt 4 of 5; trying again\)\ncanary-gate: GET \/v1\/rollouts\/[0-9a-f-]{36}\/verdict: HTTP 503: restarting\n$/);
+  });
+
+  // `script` (util-linux) gives the CLI a pseudo-terminal.
+  it.skipIf(spawnSync("script", ["--version"]).status !== 0)("draws one live line on a terminal", async () => {
+    const command = [process.execPath, "dist/cli/main.js", "wait", ...identity("cli-tty", "good"), "--timeout", "2s", "--interval", "500ms"].map((arg) => `'${arg}'`).join(" ");
+    const tty = await run(["-qec", command, "/dev/null"], { COLUMNS: "100" }, [], "script");
+    expect(tty.code).toBe(2);
+    expect(tty.stdout).toMatch(/\r\x1b\[2K\[\d+s\] pending: Waiting for the 1m stabilisation delay/);
+    expect(tty.stdout).toContain("timed out after 2s; the verdict is still pending");
   });
 
   it("exits 2 when the verdict is still pending at --timeout", async () => {

@@ -15,6 +15,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# One entry point for the image and the README: `canary-gate serve`, `canary-gate migrate`.
+RUN chmod +x dist/cli/main.js && ln -s /app/dist/cli/main.js /usr/local/bin/canary-gate
 COPY drizzle ./drizzle
 COPY gates ./gates
 RUN groupadd --system canary && useradd --system --gid canary --home /app canary \
@@ -24,4 +26,4 @@ EXPOSE 8080
 VOLUME ["/data"]
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--enable-source-maps", "--import", "./dist/instrumentation.js", "dist/main.js"]
+CMD ["canary-gate", "serve"]

@@ -1,26 +1,9 @@
+import type { RolloutSchema, VerdictSchema } from "../http/routes/rollouts/schemas.js";
 import { CliError } from "./errors.js";
 
-export interface Verdict {
-  id: string;
-  verdict: "pending" | "continue" | "halt";
-  final: boolean;
-  reason: string;
-  score: number | null;
-  evaluatedAt: string | null;
-  nextEvaluationAt: string | null;
-  checks: Array<{ name: string; result: string; critical: boolean; summary: string }>;
-  investigationUrl: string;
-  verdictUrl?: string;
-}
-
-export interface Rollout extends Verdict {
-  gate: { name: string; version: number };
-  service: string;
-  environment: string;
-  version: string;
-  createdAt: string;
-  verdictUrl: string;
-}
+// Type-only: the CLI shares the server's wire types without loading its code.
+export type Verdict = VerdictSchema;
+export type Rollout = RolloutSchema;
 
 export interface ClientOptions {
   url: string;

@@ -15,8 +15,6 @@ const program = new Command("canary-gate")
   .version(version, "-V, --version", "print the CLI's version")
   // Subcommands have their own --version (the rollout's), so program options must come first.
   .enablePositionalOptions()
-  .showHelpAfterError("(run with --help for usage)")
-  .exitOverride()
   .addCommand(startCommand())
   .addCommand(waitCommand())
   .addCommand(verdictCommand())
@@ -24,7 +22,10 @@ const program = new Command("canary-gate")
   .addCommand(migrateCommand())
   .addCommand(serveCommand());
 
-for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) command.exitOverride();
+// Commands added with addCommand() do not inherit these settings.
+for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+  command.exitOverride().showHelpAfterError("(run with --help for usage)");
+}
 
 try {
   await program.parseAsync(process.argv);

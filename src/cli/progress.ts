@@ -42,7 +42,8 @@ function liveProgress(stream: NodeJS.WriteStream, since: () => number): Progress
   const draw = () => {
     if (!current) return;
     const text = progressLine(current, since());
-    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    // A pseudo-terminal without a size reports 0 columns.
+    const width = Math.max(20, (stream.columns || 100) - 1);
     stream.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
   };
   const timer = setInterval(draw, 1000);

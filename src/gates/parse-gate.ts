@@ -73,7 +73,7 @@ export function parseGateYaml(text: string, knownSources?: readonly KnownSource[
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      issues: doc.errors.map((error) => ({ path: "", message: error.message.split("\n")[0] ?? "invalid YAML", line: error.linePos?.[0]?.line })),
+      issues: doc.errors.map((error) => ({ path: "", message: error.message.split("\n")[0] ?? "invalid YAML", line: error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line })),
     };
   }
   const raw: unknown = doc.toJS();

@@ -33,8 +33,8 @@ async function waitForVerdict(options: WaitOptions): Promise<number> {
   const client = createClient({ url: options.url, token: options.token });
   const started = Date.now();
   const deadline = started + options.timeout;
-  const progress = createProgress(process.stderr, started);
   let verdict: Verdict = await fetchTarget(client, options);
+  const progress = createProgress(process.stderr, started);
   process.stderr.write(`waiting for rollout ${verdict.id} (timeout ${formatDuration(options.timeout)}, polling every ${formatDuration(options.interval)})\n`);
   let errors = 0;
   try {

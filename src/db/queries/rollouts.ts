@@ -127,3 +127,24 @@ export async function invalidateRollout(db: DbOrTx, params: { id: string; reason
   const [row] = await db.update(rollouts).set({ invalidatedAt: params.now, invalidationReason: params.reason }).where(eq(rollouts.id, params.id)).returning();
   return row;
 }
+
+/** The newest rollout, open or final, of this (gate, service, environment, version). */
+export async function findLatestRollout(
+  db: DbOrTx,
+  params: { gateName: string; service: string; environment: string; version: string },
+): Promise<RolloutRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(rollouts)
+    .where(
+      and(
+        eq(rollouts.gateName, params.gateName),
+        eq(rollouts.service, params.service),
+        eq(rollouts.environment, params.environment),
+        eq(rollouts.version, params.version),
+      ),
+    )
+    .orderBy(desc(rollouts.createdAt), desc(rollouts.id))
+    .limit(1);
+  return row;
+}

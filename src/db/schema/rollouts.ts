@@ -48,6 +48,8 @@ export const rollouts = pgTable(
     uniqueIndex("rollouts_open_identity_idx")
       .on(table.gateName, table.service, table.environment, table.version)
       .where(sql`NOT ${table.isFinal}`),
+    // Serves start-or-get by identity (the newest rollout of a gate, service, environment and version).
+    index("rollouts_identity_idx").on(table.gateName, table.service, table.environment, table.version, table.createdAt),
     // Serves listing by service and environment, newest first.
     index("rollouts_service_idx").on(table.service, table.environment, table.createdAt),
   ],

@@ -55,7 +55,7 @@ export function flaggerIdentity(body: FlaggerWebhookBody): Mapped {
     ok: false,
     errors: parsed.error.issues.map((issue) => {
       const [field, ...rest] = issue.path.map(String);
-      const where = field === "labels" ? ["body.metadata", `labels.${rest.join(".")}`].join(".") : (fields[field as keyof typeof fields]?.[1] ?? `body.${field}`);
+      const where = field === "labels" ? `body.metadata.labels.${rest.join(".")}` : (fields[field as keyof typeof fields]?.[1] ?? `body.${field}`);
       return { path: where, message: missingMessage(field, candidate) ?? issue.message };
     }),
   };

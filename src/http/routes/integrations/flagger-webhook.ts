@@ -4,10 +4,10 @@ import { RolloutInvalid, RolloutNotFound } from "../../../analysis/errors.js";
 import { finishRollout } from "../../../db/queries/evaluations.js";
 import { problemResponses } from "../../problem.js";
 import { CHECKSUM_LABEL, FlaggerParams, FlaggerWebhookBody, flaggerIdentity } from "./flagger-identity.js";
-import { findLatestRollout } from "./find-latest-rollout.js";
+import { findLatestRollout } from "../../../db/queries/rollouts.js";
 import { answerVerdict } from "./respond.js";
 import { GateVerdictSchema } from "./schemas.js";
-import { startOrGetRollout } from "./start-or-get-rollout.js";
+import { startOrGetRollout } from "../../../evaluation/start-or-get-rollout.js";
 import { flaggerStatus } from "./status-codes.js";
 
 const verdict = (description: string) => ({ description, content: { "application/json": { schema: GateVerdictSchema } } });

@@ -5,7 +5,7 @@ import { GateParams } from "../gates/schemas.js";
 import { identityFromQuery } from "./identity.js";
 import { answerVerdict } from "./respond.js";
 import { gateStatusResponses, RolloutIdentityQuery } from "./schemas.js";
-import { startOrGetRollout } from "./start-or-get-rollout.js";
+import { startOrGetRollout } from "../../../evaluation/start-or-get-rollout.js";
 import { gateStatus } from "./status-codes.js";
 
 const route = createRoute({

@@ -4,7 +4,7 @@ import { problemResponses } from "../../problem.js";
 import { GateParams } from "../gates/schemas.js";
 import { answerVerdict } from "./respond.js";
 import { gateStatusResponses, RolloutIdentityBody } from "./schemas.js";
-import { startOrGetRollout } from "./start-or-get-rollout.js";
+import { startOrGetRollout } from "../../../evaluation/start-or-get-rollout.js";
 import { gateStatus } from "./status-codes.js";
 
 const route = createRoute({

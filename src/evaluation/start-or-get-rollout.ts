@@ -1,8 +1,7 @@
-import type { Database } from "../../../db/client.js";
-import { finishRollout } from "../../../db/queries/evaluations.js";
-import type { RolloutRow } from "../../../db/queries/rollouts.js";
-import { startRollout, type StartRolloutInput } from "../../../evaluation/start-rollout.js";
-import { findLatestRollout } from "./find-latest-rollout.js";
+import type { Database } from "../db/client.js";
+import { finishRollout } from "../db/queries/evaluations.js";
+import { startRollout, type StartRolloutInput } from "./start-rollout.js";
+import { findLatestRollout, type RolloutRow } from "../db/queries/rollouts.js";
 
 export interface StartOrGetOptions {
   /**

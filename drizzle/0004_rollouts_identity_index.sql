@@ -1,0 +1,1 @@
+CREATE INDEX "rollouts_identity_idx" ON "rollouts" USING btree ("gate_name","service","environment","version","created_at");

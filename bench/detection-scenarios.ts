@@ -19,48 +19,8 @@ export const ALPHA = 0.05;
 // ---------------------------------------------------------------------------------------------------------
 // Seeded generator (mulberry32) and samplers
 
-export interface Random {
-  uniform(): number;
-  normal(): number;
-  poisson(mean: number): number;
-}
-
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  let spare: number | null = null;
-  const normal = (): number => {
-    if (spare !== null) {
-      const value = spare;
-      spare = null;
-      return value;
-    }
-    const radius = Math.sqrt(-2 * Math.log(1 - uniform()));
-    const angle = 2 * Math.PI * uniform();
-    spare = radius * Math.sin(angle);
-    return radius * Math.cos(angle);
-  };
-  // Knuth's product method in chunks of mean ≤ 30 (means here are ≤ 30 per minute).
-  const poisson = (mean: number): number => {
-    let count = 0;
-    for (let left = mean; left > 0; left -= 30) {
-      const limit = Math.exp(-Math.min(left, 30));
-      let product = uniform();
-      while (product > limit) {
-        count++;
-        product *= uniform();
-      }
-    }
-    return count;
-  };
-  return { uniform, normal, poisson };
-}
+export { mulberry32, type Random } from "../test/analysis/sequential/prng.js";
+import { mulberry32, type Random } from "../test/analysis/sequential/prng.js";
 
 /** A rollout's seed from the run's seed, the scenario and the rollout index (splitmix-style mixing). */
 export function rolloutSeed(seed: number, scenario: number, rollout: number): number {

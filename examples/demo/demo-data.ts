@@ -1,18 +1,8 @@
+import { mulberry32 } from "../../test/analysis/sequential/prng.js";
 import { counterSeries, gaugeSeries, type OpenMetricsSeries } from "../../test/helpers/prometheus.js";
 
 /** Upper bounds of the demo latency histogram, in seconds. */
 export const BUCKETS = [0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.3, 0.4, 0.5, 1, Number.POSITIVE_INFINITY];
-
-// Mulberry32: seeded, so the demo shows the same numbers on every run.
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface VersionSpec {
   version: string;
@@ -34,8 +24,10 @@ const REQUESTS_PER_SECOND = 200;
  * sampled every 15 s: what an instrumented HTTP service exposes to Prometheus.
  */
 export function versionSeries(service: string, spec: VersionSpec): OpenMetricsSeries[] {
-  const next = random(spec.seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  // Seeded, so the demo shows the same numbers on every run.
+  const generator = mulberry32(spec.seed);
+  const next = generator.uniform;
+  const normal = generator.normal;
   const steps = Math.floor((spec.to - spec.from) / STEP_SECONDS);
   const perStep = REQUESTS_PER_SECOND * STEP_SECONDS;
   const buckets = BUCKETS.map(() => [] as number[]);

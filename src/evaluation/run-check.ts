@@ -6,6 +6,7 @@ import { renderTemplate, type TemplateContext } from "../analysis/template.js";
 import type { Judgement } from "../analysis/types.js";
 import { SourceError, type MetricSource, type QueryWindow } from "../sources/types.js";
 import type { Meters } from "../telemetry/meters.js";
+import { emptyDetails } from "./empty-details.js";
 import { createFetcher, fetchFixedData, fetchSequentialData } from "./fetch-check-data.js";
 
 export interface CheckWindows {
@@ -88,27 +89,8 @@ function resultBase(check: MetricCheck): Pick<CheckResult, "name" | "critical" |
 }
 
 function baseDetails(check: MetricCheck): CheckDetails {
-  return {
-    type: "metric",
-    kind: check.kind,
-    source: check.source,
-    test: check.kind === "series" && check.mode === "kayenta" ? "mann-whitney (kayenta)" : check.test,
-    direction: check.direction,
-    tolerance: check.tolerance,
-    confidence: check.confidence,
-    alpha: null,
-    pValue: null,
-    eValue: null,
-    interval: null,
-    intervalKind: null,
-    relativeChange: null,
-    baseline: null,
-    canary: null,
-    counts: null,
-    queries: [],
-    error: null,
-    rawResult: null,
-  };
+  const test = check.kind === "series" && check.mode === "kayenta" ? "mann-whitney (kayenta)" : check.test;
+  return { ...emptyDetails("metric", check.source, test), kind: check.kind, direction: check.direction, tolerance: check.tolerance, confidence: check.confidence };
 }
 
 function errorResult(check: MetricCheck, details: CheckDetails, message: string): CheckResult {

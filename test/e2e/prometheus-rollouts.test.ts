@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScheduler } from "../../src/evaluation/scheduler.js";
 import { createPrometheusSource } from "../../src/sources/prometheus.js";
+import { mulberry32 } from "../analysis/sequential/prng.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";
 import { counterSeries, gaugeSeries, startPrometheus, type OpenMetricsSeries, type PrometheusInstance } from "../helpers/prometheus.js";
-
-// Mulberry32: a small seeded generator, so the backfilled data are the same on every run.
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STEP = 15;
 const nowSec = Math.floor(Date.now() / 1000 / 60) * 60;
@@ -23,7 +13,8 @@ const dataEnd = nowSec - 60;
 
 /** Latency gauge and request/error counters of one version over [from, to). */
 function versionSeries(version: string, from: number, to: number, opts: { latency: number; errorRate: number; seed: number }): OpenMetricsSeries[] {
-  const next = random(opts.seed);
+  // Seeded, so the backfilled data are the same on every run.
+  const next = mulberry32(opts.seed).uniform;
   const points = Math.floor((to - from) / STEP);
   const latency = Array.from({ length: points }, () => opts.latency * (1 + 0.02 * (next() + next() + next() - 1.5)));
   const requestsPerStep = 250;

@@ -16,20 +16,14 @@ export async function findOpenRollout(
   db: DbOrTx,
   params: { gateName: string; service: string; environment: string; version: string },
 ): Promise<RolloutRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(rollouts)
-    .where(
-      and(
-        eq(rollouts.gateName, params.gateName),
-        eq(rollouts.service, params.service),
-        eq(rollouts.environment, params.environment),
-        eq(rollouts.version, params.version),
-        sql`NOT ${rollouts.isFinal}`,
-      ),
-    )
-    .limit(1);
+  const [row] = await db.select().from(rollouts).where(and(sameIdentity(params), sql`NOT ${rollouts.isFinal}`)).limit(1);
   return row;
+}
+
+type Identity = { gateName: string; service: string; environment: string; version: string };
+
+function sameIdentity(params: Identity): SQL | undefined {
+  return and(eq(rollouts.gateName, params.gateName), eq(rollouts.service, params.service), eq(rollouts.environment, params.environment), eq(rollouts.version, params.version));
 }
 
 /** Inserts a rollout unless an open one with the same identity exists; returns which happened. */
@@ -133,18 +127,6 @@ export async function findLatestRollout(
   db: DbOrTx,
   params: { gateName: string; service: string; environment: string; version: string },
 ): Promise<RolloutRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(rollouts)
-    .where(
-      and(
-        eq(rollouts.gateName, params.gateName),
-        eq(rollouts.service, params.service),
-        eq(rollouts.environment, params.environment),
-        eq(rollouts.version, params.version),
-      ),
-    )
-    .orderBy(desc(rollouts.createdAt), desc(rollouts.id))
-    .limit(1);
+  const [row] = await db.select().from(rollouts).where(sameIdentity(params)).orderBy(desc(rollouts.createdAt), desc(rollouts.id)).limit(1);
   return row;
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 
 /** `npm run bench`: every benchmark in turn; `-- --quick` for the short mode CI uses. */
-const benches = ["stats.ts", "detection.ts"];
+const benches = ["stats.ts", "detection.ts", "verdict-endpoint.ts", "evaluation-throughput.ts", "memory-startup.ts", "growth.ts"];
 const extra = process.argv.slice(2);
 let failed = false;
 for (const bench of benches) {

@@ -1,5 +1,11 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import { apiAuth } from "./auth/api-auth.js";
+import { createAuthenticator } from "./auth/authenticator.js";
+import { createRateLimiter } from "./auth/rate-limiter.js";
+import type { Principal } from "./auth/roles.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import type { EvaluationDeps } from "./evaluation/evaluate-rollout.js";
@@ -14,12 +20,13 @@ import { registerPages } from "./http/pages/index.js";
 import { registerHealth } from "./http/routes/health.js";
 import { registerIntegrationRoutes } from "./http/routes/integrations/index.js";
 import { registerRolloutRoutes } from "./http/routes/rollouts/index.js";
+import { registerTokenRoutes } from "./http/routes/tokens/index.js";
 import type { SourceRegistry } from "./sources/registry.js";
 import type { Logger } from "./telemetry/logger.js";
 import type { Meters } from "./telemetry/meters.js";
 
 export interface AppDeps {
-  config: Pick<Config, "publicUrl" | "grafanaUrl">;
+  config: Pick<Config, "publicUrl" | "grafanaUrl" | "auth">;
   db: Database;
   sources: SourceRegistry;
   logger: Logger;
@@ -32,7 +39,8 @@ export interface AppDeps {
   isAcceptingWork: () => boolean;
 }
 
-export type AppEnv = { Variables: { requestId: string } };
+/** `principal`: who called, when the route needed a token (unset with AUTH=off or on an open route). */
+export type AppEnv = { Variables: { requestId: string; principal: Principal | undefined } };
 export type AppRouter = OpenAPIHono<AppEnv>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -47,6 +55,21 @@ export function createApp(deps: AppDeps): AppRouter {
   });
   app.use(serverSpan());
   app.use(requestContext(deps.logger));
+  const auth = deps.config.auth;
+  app.use(secureHeaders({ xFrameOptions: "DENY", referrerPolicy: "no-referrer", strictTransportSecurity: false, crossOriginEmbedderPolicy: false }));
+  if (auth.corsOrigins.length) {
+    const allowed = new Set(auth.corsOrigins);
+    app.use(
+      "/v1/*",
+      cors({
+        origin: (origin) => (allowed.has(origin) ? origin : null),
+        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allowHeaders: ["authorization", "content-type", "x-request-id"],
+        exposeHeaders: ["retry-after", "x-request-id"],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(
     "/v1/*",
     bodyLimit({
@@ -55,13 +78,18 @@ export function createApp(deps: AppDeps): AppRouter {
     }),
   );
 
+  const authenticator = createAuthenticator({ db: deps.db, now: deps.now, auth, approvers: deps.approvers });
+  app.use("/v1/*", apiAuth({ auth, authenticator, rateLimiter: createRateLimiter({ perMinute: auth.rateLimitPerMinute, now: deps.now }) }));
+
   registerHealth(app, deps);
   registerGateRoutes(app, deps);
   registerRolloutRoutes(app, deps);
   registerIntegrationRoutes(app, deps);
   registerAnalyze(app);
-  registerPages(app, deps);
+  registerTokenRoutes(app, deps);
+  registerPages(app, deps, { authenticator, isOpen: !auth.enabled || auth.publicPages });
 
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", description: "An API token (viewer, deployer, approver or admin)" });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
@@ -70,6 +98,7 @@ export function createApp(deps: AppDeps): AppRouter {
       description: "Canary analysis as a post-deployment gate: deploy tools start a rollout and poll its verdict (pending, continue or halt).",
     },
     servers: [{ url: deps.config.publicUrl }],
+    security: [{ bearerAuth: [] }],
   });
   registerDocs(app);
 

@@ -24,11 +24,26 @@ const EnvSchema = z.object({
     .default("5s")
     .refine((text) => (parseDuration(text) ?? 0) >= 100, "must be a duration of at least 100ms, such as 5s"),
   SCHEDULER_ENABLED: z.enum(["true", "false"]).default("true"),
+  SCHEDULER_LEASE: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || (parseDuration(text) ?? 0) >= 1_000, "must be a duration of at least 1s, such as 30s"),
   SOURCE_TIMEOUT: z
     .string()
     .default("10s")
     .refine((text) => (parseDuration(text) ?? 0) >= 100, "must be a duration of at least 100ms, such as 10s"),
+  CANARY_GATE_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
+  AUTH: z.enum(["on", "off"]).default("on"),
+  PUBLIC_VERDICTS: z.enum(["true", "false"]).default("false"),
+  PUBLIC_PAGES: z.enum(["true", "false"]).default("false"),
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .refine((text) => splitList(text).every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)), "must be a comma-separated list of origins such as https://deploy.example.com"),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
+
+const splitList = (text: string) => text.split(",").map((item) => item.trim()).filter(Boolean);
 
 export interface Config {
   port: number;
@@ -48,7 +63,24 @@ export interface Config {
   logLevel: z.infer<typeof LogLevel>;
   schedulerTickMs: number;
   schedulerEnabled: boolean;
+  /** How long a claimed rollout stays with its replica; default max(10s, 3 × SOURCE_TIMEOUT). */
+  schedulerLeaseMs: number | undefined;
   sourceTimeoutMs: number;
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** False only with AUTH=off: every route is open (for a laptop; never on a network). */
+  enabled: boolean;
+  /** The bootstrap admin token (CANARY_GATE_ADMIN_TOKEN); never logged. */
+  adminToken: string | undefined;
+  /** Verdict-reading routes answer without a token (deploy tools on a trusted network). */
+  publicVerdicts: boolean;
+  /** The investigation pages answer without signing in. */
+  publicPages: boolean;
+  /** Origins allowed by CORS; none by default. */
+  corsOrigins: string[];
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +114,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     schedulerTickMs: parseDuration(e.SCHEDULER_TICK) ?? 5_000,
     schedulerEnabled: e.SCHEDULER_ENABLED === "true",
+    schedulerLeaseMs: e.SCHEDULER_LEASE ? parseDuration(e.SCHEDULER_LEASE) : undefined,
     sourceTimeoutMs: parseDuration(e.SOURCE_TIMEOUT) ?? 10_000,
+    auth: {
+      enabled: e.AUTH === "on",
+      adminToken: e.CANARY_GATE_ADMIN_TOKEN,
+      publicVerdicts: e.PUBLIC_VERDICTS === "true",
+      publicPages: e.PUBLIC_PAGES === "true",
+      corsOrigins: splitList(e.CORS_ORIGINS),
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    },
   };
 }

@@ -13,10 +13,17 @@ import { createPrometheusSource } from "./sources/prometheus.js";
 import { createPrometheusAlertsSource } from "./sources/prometheus-alerts.js";
 import { createSourceRegistry, type AnySource } from "./sources/registry.js";
 import { countOpenRollouts } from "./db/queries/rollouts.js";
+import { hasActiveAdminToken } from "./auth/queries.js";
 import { createLogger } from "./telemetry/logger.js";
 import { createMeters } from "./telemetry/meters.js";
 
 const SHUTDOWN_DEADLINE_MS = 20_000;
+/**
+ * The shortest scheduler lease. A lease that ends too early costs a wasted evaluation, never a
+ * duplicate (recordEvaluation drops the write of a replica that lost its lease), while a long one
+ * delays the rollouts of a crashed replica by as much; so: 3 × SOURCE_TIMEOUT, at least 10 s.
+ */
+const LEASE_FLOOR_MS = 10_000;
 
 class StartupError extends Error {}
 
@@ -56,6 +63,14 @@ async function main() {
   }
 
   const now = () => new Date();
+  if (!config.auth.enabled) {
+    logger.warn({ event: "auth.off" }, "AUTH=off: every route is open to anyone who can reach this address");
+  } else if (!config.auth.adminToken && !(await hasActiveAdminToken(database.db, { now: now() }))) {
+    await database.close();
+    throw new StartupError(
+      "no admin token: set CANARY_GATE_ADMIN_TOKEN to a secret of at least 32 characters (e.g. `openssl rand -hex 32`), or AUTH=off to run with every route open (a laptop only)",
+    );
+  }
   const meters = createMeters();
   meters.activeRollouts.addCallback(async (observer) => observer.observe(await countOpenRollouts(database.db)));
   const targets = config.notificationsFile ? loadNotificationTargets(config.notificationsFile, process.env) : [];
@@ -64,7 +79,7 @@ async function main() {
   const notifier = createNotifier({ db: database.db, targets, logger, now });
   const scheduler = createScheduler(evaluation, {
     tickMs: config.schedulerTickMs,
-    leaseMs: Math.max(60_000, 3 * config.sourceTimeoutMs),
+    leaseMs: config.schedulerLeaseMs ?? Math.max(LEASE_FLOOR_MS, 3 * config.sourceTimeoutMs),
     batchSize: 20,
   });
   let accepting = true;

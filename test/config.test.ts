@@ -18,8 +18,18 @@ describe("loadConfig", () => {
       logLevel: "info",
       schedulerTickMs: 5_000,
       schedulerEnabled: true,
+      schedulerLeaseMs: undefined,
       sourceTimeoutMs: 10_000,
+      auth: { enabled: true, adminToken: undefined, publicVerdicts: false, publicPages: false, corsOrigins: [], rateLimitPerMinute: 600 },
     });
+  });
+
+  it("reads the security settings, and refuses a short admin token without echoing it", () => {
+    const auth = loadConfig({ CANARY_GATE_ADMIN_TOKEN: "x".repeat(32), AUTH: "off", PUBLIC_VERDICTS: "true", PUBLIC_PAGES: "true", CORS_ORIGINS: "https://a.example, http://b.example:8080", RATE_LIMIT_PER_MINUTE: "60" }).auth;
+    expect(auth).toEqual({ enabled: false, adminToken: "x".repeat(32), publicVerdicts: true, publicPages: true, corsOrigins: ["https://a.example", "http://b.example:8080"], rateLimitPerMinute: 60 });
+    expect(() => loadConfig({ CANARY_GATE_ADMIN_TOKEN: "short-PLANTED" })).toThrow(/CANARY_GATE_ADMIN_TOKEN: must be at least 32 characters/);
+    expect(() => loadConfig({ CANARY_GATE_ADMIN_TOKEN: "short-PLANTED" })).not.toThrow(/PLANTED/);
+    expect(() => loadConfig({ CORS_ORIGINS: "*" })).toThrow(/CORS_ORIGINS/);
   });
 
   it("reads every variable and treats empty ones as unset", () => {

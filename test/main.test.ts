@@ -25,10 +25,12 @@ async function freePort(): Promise<number> {
   });
 }
 
+const ADMIN_TOKEN = "cg_main-test-admin-token-0123456789abcdef";
+
 /** Runs a script of the service the way `npm start` does (instrumentation first), but from source. */
 function run(script: string, env: Record<string, string>) {
   const args = ["--import", "tsx", "--import", "./src/instrumentation.ts", script];
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", OTEL_SDK_DISABLED: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", OTEL_SDK_DISABLED: "true", CANARY_GATE_ADMIN_TOKEN: ADMIN_TOKEN, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   let stdout = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
@@ -66,7 +68,7 @@ describe("the service process", () => {
     const service = run("src/main.ts", { PORT: String(port), DATA_DIR: join(dir, "data"), GATES_DIR: join(dir, "gates"), PROMETHEUS_URL: "http://127.0.0.1:9", ...otel });
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, service.exited);
-    const gates = (await (await fetch(`${url}/v1/gates`)).json()) as { gates: unknown[] };
+    const gates = (await (await fetch(`${url}/v1/gates`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { gates: unknown[] };
     expect(gates.gates).toEqual([expect.objectContaining({ name: "web", version: 1, origin: `file:${join(dir, "gates", "web.yaml")}` })]);
     const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string };
     expect(openapi.openapi).toBe("3.1.0");
@@ -74,6 +76,22 @@ describe("the service process", () => {
     expect(await service.exited).toBe(0);
     expect(service.output().stdout).toMatch(/name: 'GET \/v1\/gates'/);
     expect(service.output().stdout).toMatch(/'service.name': 'canary-gate'/);
+  }, 60_000);
+
+  it("refuses to start without an admin token unless AUTH=off, and never prints the token", async () => {
+    const refused = run("src/main.ts", { PORT: String(await freePort()), DATA_DIR: join(tempDir(), "data"), CANARY_GATE_ADMIN_TOKEN: "" });
+    expect(await refused.exited).toBe(1);
+    expect(refused.output().stderr).toMatch(/CANARY_GATE_ADMIN_TOKEN/);
+    const short = run("src/main.ts", { PORT: String(await freePort()), DATA_DIR: join(tempDir(), "data"), CANARY_GATE_ADMIN_TOKEN: "too-short-PLANTED" });
+    expect(await short.exited).toBe(1);
+    expect(short.output().stderr).toMatch(/CANARY_GATE_ADMIN_TOKEN: must be at least 32 characters/);
+    expect(short.output().stderr).not.toContain("too-short-PLANTED");
+    const port = await freePort();
+    const open = run("src/main.ts", { PORT: String(port), DATA_DIR: join(tempDir(), "data"), CANARY_GATE_ADMIN_TOKEN: "", AUTH: "off" });
+    await waitReady(`http://127.0.0.1:${port}`, open.exited);
+    expect((await fetch(`http://127.0.0.1:${port}/v1/gates`)).status).toBe(200);
+    open.child.kill("SIGTERM");
+    expect(await open.exited).toBe(0);
   }, 60_000);
 
   it("refuses to start on bad configuration, naming the variable", async () => {

@@ -12,6 +12,8 @@ let prometheus: PrometheusInstance;
 let service: ReturnType<typeof spawn>;
 let port = 0;
 const dir = mkdtempSync(join(tmpdir(), "cg-walkthrough-"));
+// The README has the reader start the service with CANARY_GATE_ADMIN_TOKEN and export the same as CANARY_GATE_TOKEN.
+const TOKEN = "cg_walkthrough-admin-token-0123456789abcdef";
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -39,7 +41,7 @@ beforeAll(async () => {
   port = await freePort();
   service = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", PORT: String(port), DATA_DIR: join(dir, "data"), GATES_DIR: "./gates", PROMETHEUS_URL: prometheus.url, LOG_LEVEL: "warn" },
+    env: { PATH: process.env.PATH ?? "", PORT: String(port), DATA_DIR: join(dir, "data"), GATES_DIR: "./gates", PROMETHEUS_URL: prometheus.url, LOG_LEVEL: "warn", CANARY_GATE_ADMIN_TOKEN: TOKEN },
     stdio: "ignore",
   });
   const deadline = Date.now() + 30_000;
@@ -59,7 +61,7 @@ afterAll(async () => {
 
 describe("the README walkthrough", () => {
   it("works as written against the demo Prometheus", () => {
-    const result = spawnSync("bash", ["-euo", "pipefail", "-c", walkthroughScript()], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    const result = spawnSync("bash", ["-euo", "pipefail", "-c", walkthroughScript()], { cwd: root, encoding: "utf8", timeout: 60_000, env: { ...process.env, CANARY_GATE_TOKEN: TOKEN } });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const outputs = result.stdout.split(/::block \d+\n/).slice(1);

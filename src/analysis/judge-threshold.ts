@@ -22,6 +22,8 @@ export function judgeThreshold(input: ThresholdCheckInput): Judgement {
   const { aggregate, min, max } = input;
   const value = aggregateSorted(canary, aggregate);
   const subject = input.metric === undefined ? `The canary's ${aggregate}` : `${input.metric} (${aggregate})`;
+  // Never let an aggregate that is not a number pass a threshold by failing every comparison.
+  if (!Number.isFinite(value)) return { result: "inconclusive", summary: `${subject} is not a finite number, so the threshold cannot be judged.`, pValue: null, interval: null, relativeChange: null, baseline: null, canary: null };
   const is = `${subject} is ${formatNumber(value)}`;
   const [result, summary] =
     max !== undefined && value > max ? (["fail", `${is}, above the maximum of ${formatNumber(max)}.`] as const)

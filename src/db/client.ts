@@ -29,7 +29,10 @@ export async function openDatabase(options: { url?: string | undefined; dataDir:
     const client = postgres(options.url, {
       max: options.poolMax ?? 10,
       onnotice: () => undefined,
-      connect_timeout: 10,
+      // Fail fast while the server is down, so requests answer 503 rather than hang: connecting
+      // gives up after 2 s, and reconnects wait at most 0.5 s (postgres-js's own backoff grows to 20 s).
+      connect_timeout: 2,
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
       idle_timeout: 60,
     });
     const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Database;

@@ -35,7 +35,8 @@ export function createFetcher(source: MetricSource, signal: AbortSignal, runs: Q
       if (!source.queryBuckets) throw new SourceError("query", `source "${source.name}" (${source.type}) cannot read histograms`);
       const run = record(role, render(template), window);
       const query = source.queryBuckets.bind(source);
-      const buckets = await traceSourceFetch(meters, source, role, () => query(run.query, window, signal));
+      const fetched = await traceSourceFetch(meters, source, role, () => query(run.query, window, signal));
+      const buckets = fetched ? usableSteps(fetched) : null;
       run.points = buckets?.timestamps.length ?? 0;
       const summed = buckets ? sumHistogram(buckets) : null;
       if (summed) run.histogram = { le: summed.le.map((bound) => (Number.isFinite(bound) ? String(bound) : "+Inf")), counts: [...summed.counts] };
@@ -152,6 +153,9 @@ function byTimestamp(series: SeriesData | null): Map<number, number> {
   return new Map(timestamps.map((t, i) => [t, values[i] ?? 0]));
 }
 
+// Per-step counts past 2^53 are not counts (no longer exact integers, and their sums overflow): such steps are dropped.
+const MAX_STEP_COUNT = Number.MAX_SAFE_INTEGER;
+
 /**
  * Per-step errors and totals, joined on the total's timestamps. An error counter that selects no
  * series counts as zero errors, because Prometheus error counters often do not exist until the
@@ -163,12 +167,25 @@ async function countSteps(fetch: Fetcher, side: "baseline" | "canary", errorsQue
   const totals = finite(total);
   return totals.timestamps
     .map((timestamp, i) => ({ timestamp, total: Math.max(0, totals.values[i] ?? 0), errors: Math.max(0, errorsAt.get(timestamp) ?? 0) }))
+    .filter((step) => step.total <= MAX_STEP_COUNT)
     .map((step) => ({ ...step, errors: Math.min(step.errors, step.total) }));
 }
 
 function sumCounts(steps: Array<{ errors: number; total: number }>): CountTotals | null {
   const totals = steps.reduce((acc, step) => ({ errors: acc.errors + step.errors, total: acc.total + step.total }), { errors: 0, total: 0 });
   return totals.total > 0 ? totals : null;
+}
+
+/**
+ * Keeps the steps a histogram test can read: every count finite, 0 to 2^53, and cumulative
+ * (not falling as `le` grows). A counter reset or a scrape gap shows up as such a step; it is
+ * dropped rather than judged, like NaN points of a series.
+ */
+function usableSteps(series: BucketSeries): BucketSeries {
+  const isUsable = (counts: number[]) =>
+    counts.length === series.le.length && counts.every((count, i) => Number.isFinite(count) && count >= 0 && count <= MAX_STEP_COUNT && (i === 0 || count >= (counts[i - 1] ?? 0)));
+  const keep = series.counts.map((counts) => isUsable(counts));
+  return { le: series.le, timestamps: series.timestamps.filter((_, i) => keep[i]), counts: series.counts.filter((_, i) => keep[i]) };
 }
 
 function sumHistogram(series: BucketSeries): HistogramCounts | null {

@@ -30,9 +30,16 @@ export function createScheduler(deps: EvaluationDeps, options: SchedulerOptions)
   let running: Promise<number> | undefined;
   let stopped = false;
   let backoffMs = 0;
+  // Leases this replica could not give back (the database was down): released on the next tick,
+  // so its rollouts are evaluated again as soon as the database is back, not when the lease ends.
+  const unreleased = new Set<string>();
 
   async function runOnce(): Promise<number> {
     if (stopped) return 0;
+    for (const id of unreleased) {
+      await releaseLease(deps.db, { id, owner });
+      unreleased.delete(id);
+    }
     const ids = await claimDueRollouts(deps.db, { owner, now: deps.now(), leaseMs: options.leaseMs, limit: options.batchSize });
     const outcomes = await Promise.all(
       ids.map(async (id) => {
@@ -41,7 +48,7 @@ export function createScheduler(deps: EvaluationDeps, options: SchedulerOptions)
           return outcome?.evaluated ? 1 : 0;
         } catch (error) {
           deps.logger.error({ err: error, rolloutId: id }, "evaluation failed");
-          await releaseLease(deps.db, { id, owner }).catch(() => undefined);
+          await releaseLease(deps.db, { id, owner }).catch(() => unreleased.add(id));
           return 0;
         }
       }),

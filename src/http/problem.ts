@@ -5,6 +5,10 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { DomainError } from "../analysis/errors.js";
 import type { Logger } from "../telemetry/logger.js";
+import { classifyDatabaseError, findUnstorableText } from "./database-error.js";
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 export const ProblemSchema = z
   .object({
@@ -69,7 +73,7 @@ export function validationProblem(c: Context, error: ZodError, where: string): R
 }
 
 /** The one place errors become responses. A 500 never shows the error's message. */
-export function toProblem(c: Context, error: unknown, logger: Logger): Response {
+export async function toProblem(c: Context, error: unknown, logger: Logger): Promise<Response> {
   if (error instanceof DomainError) {
     const mapped = DOMAIN[error.code];
     return problem(c, {
@@ -88,6 +92,18 @@ export function toProblem(c: Context, error: unknown, logger: Logger): Response 
       status: error.status,
       detail: isJson ? "the request body is not valid JSON" : detail,
     });
+  }
+  const database = classifyDatabaseError(error);
+  if (database === "unavailable") {
+    logger.warn({ err: error, requestId: c.get("requestId" as never), path: c.req.path }, "database unavailable");
+    const detail = "the database is unreachable; retry later";
+    return problem(c, { type: "/problems/database-unavailable", status: 503, detail }, { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
+  }
+  if (database === "unstorable-input") {
+    // Hono caches the parsed body, so the field can be named after the handler failed.
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const found = findUnstorableText(body) ?? { path: "body", message: "contains a value that cannot be stored" };
+    return problem(c, { type: "/problems/validation", status: 400, detail: `${found.path}: ${found.message}`, errors: [found] });
   }
   logger.error({ err: error, requestId: c.get("requestId" as never), path: c.req.path }, "unhandled error");
   return problem(c, { type: "/problems/internal", status: 500 as never, title: "Internal error", detail: "an internal error occurred; it has been logged" });

@@ -28,7 +28,7 @@ interface Run {
 }
 
 function start(args: string[], env: Record<string, string> = {}, entry: string[] = ["dist/cli/main.js"], executable = process.execPath): Run {
-  const child = spawn(executable, [...entry, ...args], { cwd: root, env: { PATH: process.env.PATH ?? "", CANARY_GATE_URL: url, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(executable, [...entry, ...args], { cwd: root, env: { PATH: process.env.PATH ?? "", CANARY_GATE_URL: url, CANARY_GATE_TOKEN: app.t.adminToken, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   const waiters: Array<{ text: string; resolve: () => void }> = [];
@@ -94,7 +94,7 @@ async function settleOnceSeen(child: Run) {
 
 describe("canary-gate wait", () => {
   it("exits 0 on continue, with plain progress lines on a non-TTY and the link at the end", async () => {
-    const child = start(["wait", ...identity("cli-good", "good"), "--interval", "100ms", "--timeout", "30s"], { CANARY_GATE_TOKEN: "s3cret" });
+    const child = start(["wait", ...identity("cli-good", "good"), "--interval", "100ms", "--timeout", "30s"], { CANARY_GATE_TOKEN: app.t.adminToken });
     await settleOnceSeen(child);
     expect(await child.code).toBe(0);
     const lines = child.stderr().trim().split("\n");
@@ -104,7 +104,7 @@ describe("canary-gate wait", () => {
     expect(child.stderr()).not.toContain("\r");
     expect(lines.length).toBeLessThan(6); // a line when something changes, not one per poll
     expect(child.stdout()).toMatch(/^continue: All 1 checks pass \(latency\)\.\ninvestigate: http:\/\/canary-gate\.test\/rollouts\/[0-9a-f-]{36}\n$/);
-    expect(authorizations.at(-1)).toBe("Bearer s3cret");
+    expect(authorizations.at(-1)).toBe(`Bearer ${app.t.adminToken}`);
   });
 
   it("exits 1 on halt, naming the failing checks and the investigation page", async () => {
@@ -248,7 +248,7 @@ describe("canary-gate migrate and serve", () => {
         probe.close(() => resolve(free));
       });
     });
-    const service = spawn(process.execPath, ["dist/cli/main.js", "serve"], { cwd: root, env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) }, stdio: "ignore" });
+    const service = spawn(process.execPath, ["dist/cli/main.js", "serve"], { cwd: root, env: { PATH: process.env.PATH ?? "", CANARY_GATE_ADMIN_TOKEN: app.t.adminToken, ...env, PORT: String(port) }, stdio: "ignore" });
     const exited = new Promise<number | null>((resolve) => service.on("exit", (code) => resolve(code)));
     let ready = false;
     for (let i = 0; i < 200 && !ready; i++) {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApproverDirectory } from "../../src/http/approvers.js";
 import { APPROVERS } from "../helpers/approvers.js";
 import { createApp } from "../../src/app.js";
+import { hashSecret } from "../../src/auth/secrets.js";
 import { loadSourcesFile } from "../../src/sources/load-sources.js";
 import { createSourceRegistry } from "../../src/sources/registry.js";
 import { createLogger } from "../../src/telemetry/logger.js";
@@ -19,7 +20,10 @@ import { startFakeDatadog, type FakeDatadog } from "../helpers/fake-datadog.js";
 const DD_API_KEY = "ddapi-PLANTED-7f3a9c";
 const DD_APP_KEY = "ddapp-PLANTED-51be02";
 const STATUS_TOKEN = "Bearer status-PLANTED-c0ffee";
-const SECRETS = [DD_API_KEY, DD_APP_KEY, STATUS_TOKEN];
+// API tokens: the bootstrap admin token, and one created through the API (its one showing is not searched).
+const ADMIN_TOKEN = "cg_bootstrap-PLANTED-8d1e4b7a2c9f60e3b5d4";
+let createdToken = "";
+const SECRETS = [DD_API_KEY, DD_APP_KEY, STATUS_TOKEN, ADMIN_TOKEN];
 
 const nowSec = Math.floor(Date.now() / 1000);
 let datadog: FakeDatadog;
@@ -31,8 +35,8 @@ const logs: string[] = [];
 const answers: string[] = [];
 const dir = mkdtempSync(join(tmpdir(), "cg-sources-"));
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await app.request(path, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+async function call(method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
+  const response = await app.request(path, { method, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   answers.push(text, JSON.stringify(Object.fromEntries(response.headers)));
   const isJson = (response.headers.get("content-type") ?? "").includes("json");
@@ -81,7 +85,7 @@ beforeAll(async () => {
   const now = () => new Date();
   const meters = createMeters();
   const evaluation = { db: database.db, sources, now, sourceTimeoutMs: 5_000, logger, meters };
-  app = createApp({ config: { publicUrl: "http://canary-gate.test", grafanaUrl: undefined }, db: database.db, sources, logger, now, evaluation, meters, approvers: createApproverDirectory(APPROVERS), isAcceptingWork: () => true });
+  app = createApp({ config: { publicUrl: "http://canary-gate.test", grafanaUrl: undefined, auth: { enabled: true, adminToken: ADMIN_TOKEN, publicVerdicts: false, publicPages: false, corsOrigins: [], rateLimitPerMinute: 10_000 } }, db: database.db, sources, logger, now, evaluation, meters, approvers: createApproverDirectory(APPROVERS), isAcceptingWork: () => true });
 }, 60_000);
 
 afterAll(async () => {
@@ -166,13 +170,31 @@ describe("Datadog and http sources through gates", () => {
 
 describe("secrets", () => {
   it("appear in no response, log line, error or stored row", async () => {
+    const created = await app.request("/v1/tokens", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify({ name: "planted", role: "deployer" }) });
+    createdToken = ((await created.json()) as { token: string }).token;
+    expect(createdToken).toMatch(/^cg_[A-Za-z0-9_-]{43}$/);
+    SECRETS.push(createdToken);
+    // Tokens used well and badly: as deployer, where a deployer may not go, in a Flagger body, and to sign in to the pages.
+    await call("GET", "/v1/tokens");
+    await call("PUT", "/v1/gates/nope", { checks: [] }, createdToken);
+    await call("GET", "/v1/gates", undefined, `${createdToken}x`);
+    await call("POST", "/v1/flagger/rollout", { name: "shop", namespace: "prod", checksum: "c1", metadata: { gate: "dd", token: createdToken } }, "");
+    const form = await app.request("/signin");
+    const cookie = (form.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
+    const signedIn = await app.request("/signin", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie }, body: new URLSearchParams({ csrf, token: createdToken, next: "/rollouts" }).toString() });
+    expect(signedIn.status).toBe(303);
+    const session = (signedIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const page = await app.request("/rollouts", { headers: { cookie: session } });
+    expect(page.status).toBe(200);
+    answers.push(await page.text(), JSON.stringify(Object.fromEntries(signedIn.headers)));
     for (const path of ["/v1/gates", "/v1/rollouts?limit=200", "/openapi.json", "/docs", "/readyz"]) await call("GET", path);
     const rollouts = (await call("GET", "/v1/rollouts?limit=200")).body.rollouts as Array<{ id: string }>;
     for (const rollout of rollouts) {
       await call("GET", `/v1/rollouts/${rollout.id}`);
       await call("GET", `/v1/rollouts/${rollout.id}/verdict`);
     }
-    const tables = ["gates", "rollouts", "evaluations", "check_results"];
+    const tables = ["gates", "rollouts", "evaluations", "check_results", "approvals", "api_tokens", "web_sessions"];
     const rows: string[] = [];
     for (const table of tables) {
       const result = await database.db.execute(sql.raw(`select row_to_json(t)::text as row from ${table} t`));
@@ -182,6 +204,8 @@ describe("secrets", () => {
     expect(rows.length).toBeGreaterThan(10);
     expect(logs.length).toBeGreaterThan(10);
     expect(answers.join("\n")).toContain("forbidden");
+    // Only hashes are stored: the created token's SHA-256 is there, the token is not.
+    expect(rows.some((row) => row.includes(hashSecret(createdToken)))).toBe(true);
     for (const secret of SECRETS) {
       for (const [where, texts] of Object.entries({ responses: answers, logs, rows })) {
         expect(texts.filter((text) => text.includes(secret)), `${secret} in ${where}`).toEqual([]);

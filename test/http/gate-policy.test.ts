@@ -103,7 +103,7 @@ describe("approvals after the checks", () => {
   it("refuses the unauthenticated, and approvers of another rule, changing nothing", async () => {
     const id = await start("after", "authz");
     await evaluate(id);
-    expectProblem(await t.request("POST", `/v1/rollouts/${id}/approvals`, { decision: "approve" }), 401, "/problems/unauthenticated");
+    expectProblem(await t.request("POST", `/v1/rollouts/${id}/approvals`, { decision: "approve" }, { authorization: "" }), 401, "/problems/unauthenticated");
     expectProblem(await t.request("POST", `/v1/rollouts/${id}/approvals`, { decision: "approve" }, { authorization: "Bearer not-a-known-token-at-all" }), 401, "/problems/unauthenticated");
     expectProblem(await decide(id, "mallory", "approve"), 403, "/problems/forbidden");
     // bob approves the second rule only, which is not open yet (sequential).

@@ -8,7 +8,7 @@ let t: TestApp;
 let id = "";
 
 beforeAll(async () => {
-  t = await createTestApp({ sources: [new StaticSource("prometheus").set('m{v="base"}', steady).set('m{v="new"}', steady)] });
+  t = await createTestApp({ auth: { publicPages: true }, sources: [new StaticSource("prometheus").set('m{v="base"}', steady).set('m{v="new"}', steady)] });
   const gate = { delay: "0s", approvals: { rules: [{ name: "sre", approvers: ["alice", "group:sre"] }] }, checks: [{ name: "m", source: "prometheus", query: 'm{v="{{version}}"}', baselineQuery: 'm{v="{{baselineVersion}}"}' }] };
   expect((await t.request("PUT", "/v1/gates/approved-by-page", gate)).status).toBe(201);
   id = (await t.request("POST", "/v1/rollouts", { gate: "approved-by-page", service: "shop", environment: "prod", version: "new", baselineVersion: "base" })).body.id;

@@ -20,7 +20,7 @@ let rolloutId: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: run .ci/run, or apt-get install -y chromium`);
-  t = await createTestApp({ sources: [new StaticSource()], grafanaUrl: "https://grafana.test", now: () => new Date("2025-06-01T12:30:00Z") });
+  t = await createTestApp({ auth: { publicPages: true }, sources: [new StaticSource()], grafanaUrl: "https://grafana.test", now: () => new Date("2025-06-01T12:30:00Z") });
   const rollout = await seedHaltedRollout(t.database.db, { service: "checkout", version: "v2.4.0-rc.1+build.20250601", labels: { team: "payments", region: "eu-west-1" } });
   rolloutId = rollout.id;
   await seedRollout(t.database.db, { service: "search", version: "v9.1.0", createdAt: new Date("2025-06-01T12:20:00Z") });

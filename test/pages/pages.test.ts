@@ -9,7 +9,7 @@ const source = new StaticSource();
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp({ sources: [source], grafanaUrl: GRAFANA, now: () => new Date("2025-06-01T12:30:00Z") });
+  t = await createTestApp({ auth: { publicPages: true }, sources: [source], grafanaUrl: GRAFANA, now: () => new Date("2025-06-01T12:30:00Z") });
 });
 
 afterAll(async () => {
@@ -121,7 +121,7 @@ describe("GET /rollouts/{id}", () => {
     let now = new Date();
     // A canary 2% slower than a noisy baseline: too close to the 5% tolerance to decide on 12 points.
     const noisy = (mean: number, n: number) => Array.from({ length: n }, (_, i) => mean * (1 + 0.15 * Math.sin(i * 1.7)));
-    const api = await createTestApp({ sources: [new StaticSource().set("canary_latency", noisy(0.102, 12)).set("baseline_latency", noisy(0.1, 30))], now: () => now });
+    const api = await createTestApp({ auth: { publicPages: true }, sources: [new StaticSource().set("canary_latency", noisy(0.102, 12)).set("baseline_latency", noisy(0.1, 30))], now: () => now });
     try {
       const gate = { delay: "1m", interval: "1m", timeout: "1h", checks: [{ name: "latency", source: "prometheus", query: "canary_latency", baselineQuery: "baseline_latency" }] };
       expect((await api.request("PUT", "/v1/gates/api-gate", gate)).status).toBe(201);

@@ -38,9 +38,14 @@ export function summarizeSorted(sorted: Float64Array): SampleSummary {
   return { n: sorted.length, mean: meanOf(sorted), median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
 }
 
-/** Neumaier-compensated mean (simple-statistics); it only indexes its argument, so a typed array serves. */
+/**
+ * Neumaier-compensated mean (simple-statistics); it only indexes its argument, so a typed array serves.
+ * Finite values whose sum overflows (near 1e308) are averaged as Σ(x/n) instead, so the mean stays finite.
+ */
 function meanOf(sorted: Float64Array): number {
-  return mean(sorted as unknown as readonly number[]);
+  const compensated = mean(sorted as unknown as readonly number[]);
+  if (Number.isFinite(compensated)) return compensated;
+  return sorted.reduce((sum, value) => sum + value / sorted.length, 0);
 }
 
 /** One aggregate of a non-empty sample sorted ascending. */

@@ -6,6 +6,7 @@ import type { Verdict } from "../../analysis/types.js";
 import type { Database, DbOrTx } from "../client.js";
 import { checkResults, evaluations, notifications, rollouts } from "../schema/index.js";
 import type { RolloutRow } from "./rollouts.js";
+import { evictVerdict, rolloutChanged } from "./verdict-cache.js";
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
 export type CheckResultRow = typeof checkResults.$inferSelect;
@@ -37,6 +38,12 @@ export interface EvaluationRecord {
  * another replica, while the evaluation ran.
  */
 export async function recordEvaluation(db: Database, record: EvaluationRecord): Promise<RolloutRow | undefined> {
+  const updated = await writeEvaluation(db, record);
+  if (updated) evictVerdict(db, record.rolloutId);
+  return updated;
+}
+
+async function writeEvaluation(db: Database, record: EvaluationRecord): Promise<RolloutRow | undefined> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(rollouts).where(eq(rollouts.id, record.rolloutId)).for("update");
     if (!current || current.isFinal) return undefined;
@@ -100,6 +107,7 @@ export async function recordEvaluation(db: Database, record: EvaluationRecord): 
       })
       .where(eq(rollouts.id, record.rolloutId))
       .returning();
+    if (updated) await rolloutChanged(tx, record.rolloutId);
     for (const notification of record.notifications ?? []) {
       if (notification.event === "approval-requested") {
         const [sent] = await tx
@@ -129,6 +137,10 @@ export async function finishRollout(
     .set({ verdict: "halt", isFinal: true, reason: params.reason, finishedAt: params.now, leaseOwner: null, leaseUntil: null })
     .where(sql`${rollouts.id} = ${params.id} AND NOT ${rollouts.isFinal}`)
     .returning();
+  if (row) {
+    await rolloutChanged(db, params.id);
+    evictVerdict(db, params.id);
+  }
   return row;
 }
 

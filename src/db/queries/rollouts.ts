@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Verdict } from "../../analysis/types.js";
-import type { DbOrTx } from "../client.js";
+import type { Database, DbOrTx } from "../client.js";
 import { rollouts } from "../schema/index.js";
+import { cachedVerdict } from "./verdict-cache.js";
 
 export type RolloutRow = typeof rollouts.$inferSelect;
 export type NewRollout = typeof rollouts.$inferInsert;
@@ -9,6 +10,49 @@ export type NewRollout = typeof rollouts.$inferInsert;
 export async function findRollout(db: DbOrTx, params: { id: string }): Promise<RolloutRow | undefined> {
   const [row] = await db.select().from(rollouts).where(eq(rollouts.id, params.id)).limit(1);
   return row;
+}
+
+/** What a verdict is made of: the columns of a rollout row that `toVerdict` reads, and no more. */
+export type VerdictRow = Pick<RolloutRow, "id" | "verdict" | "isFinal" | "reason" | "score" | "evaluatedAt" | "nextEvaluationAt" | "latestChecks" | "phase" | "realVerdict">;
+
+function prepareFindVerdict(db: Database) {
+  return db
+    .select({
+      id: rollouts.id,
+      verdict: rollouts.verdict,
+      isFinal: rollouts.isFinal,
+      reason: rollouts.reason,
+      score: rollouts.score,
+      evaluatedAt: rollouts.evaluatedAt,
+      nextEvaluationAt: rollouts.nextEvaluationAt,
+      latestChecks: rollouts.latestChecks,
+      phase: rollouts.phase,
+      realVerdict: rollouts.realVerdict,
+    })
+    .from(rollouts)
+    .where(eq(rollouts.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare("find_verdict");
+}
+
+const verdictStatements = new WeakMap<Database, ReturnType<typeof prepareFindVerdict>>();
+
+/**
+ * The verdict columns of one rollout: the read path deploy tools poll. Served from the process's
+ * verdict cache (see verdict-cache.ts for its invalidation across replicas); on a miss, a statement
+ * built once per database handle (drizzle's query building costs more CPU than the query itself) reads
+ * only the columns a verdict shows, not the rollout's check states and policy state, which grow with it.
+ */
+export async function findVerdict(db: Database, params: { id: string }): Promise<VerdictRow | undefined> {
+  return cachedVerdict(db, params.id, async () => {
+    let statement = verdictStatements.get(db);
+    if (!statement) {
+      statement = prepareFindVerdict(db);
+      verdictStatements.set(db, statement);
+    }
+    const [row] = await statement.execute({ id: params.id });
+    return row;
+  });
 }
 
 /** The rollout still open for this (gate, service, environment, version), if any. */

@@ -4,3 +4,4 @@ export { evaluations, checkResults } from "./evaluations.js";
 export { dashboardCheckResults, dashboardEvaluations, dashboardRollouts } from "./views.js";
 export { approvals } from "./approvals.js";
 export { notifications } from "./notifications.js";
+export { apiTokens, webSessions } from "./api-tokens.js";

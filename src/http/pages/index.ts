@@ -14,9 +14,14 @@ import { listEvaluations } from "../../db/queries/evaluations.js";
 import { findRollout, listRollouts } from "../../db/queries/rollouts.js";
 import { ListRolloutsQuery } from "../routes/rollouts/schemas.js";
 import type { LinkTargets } from "./check-evidence.js";
-import { renderErrorPage, renderPage } from "./layout.js";
+import { renderErrorPage, renderPage, STYLESHEET_PATH } from "./layout.js";
 import { RolloutPage } from "./rollout-page.js";
 import { RolloutsPage } from "./rollouts-page.js";
+import type { Authenticator } from "../../auth/authenticator.js";
+import { pageAuth } from "./page-auth.js";
+import { pageHeaders } from "./page-headers.js";
+import { registerSignIn } from "./signin.js";
+import { STYLES } from "./styles.js";
 
 /** Charts join the samples of every evaluation; a rollout is evaluated at most a few hundred times. */
 const MAX_EVALUATIONS = 500;
@@ -50,8 +55,14 @@ async function approvalsView(c: Context, deps: AppDeps, rollout: RolloutRow): Pr
   return { status, decisions, csrf, canDecide: status.state === "waiting" && !rollout.isFinal };
 }
 
-/** The investigation pages: `GET /rollouts` and `GET /rollouts/{id}` (server-rendered HTML). */
-export function registerPages(app: AppRouter, deps: AppDeps) {
+/** The investigation pages: `GET /rollouts` and `GET /rollouts/{id}` (server-rendered HTML), behind a sign-in. */
+export function registerPages(app: AppRouter, deps: AppDeps, security: { authenticator: Authenticator; isOpen: boolean }) {
+  for (const path of ["/rollouts", "/rollouts/*", "/signin", "/assets/*"]) app.use(path, pageHeaders());
+  app.use("/rollouts", pageAuth(security));
+  app.use("/rollouts/*", pageAuth(security));
+  registerSignIn(app, { authenticator: security.authenticator, publicUrl: deps.config.publicUrl });
+  app.get(STYLESHEET_PATH, (c) => c.body(STYLES, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" }));
+
   app.get("/rollouts", async (c) => {
     // A plain GET form sends empty fields for filters left blank: they mean "any".
     const given = Object.fromEntries(Object.entries(c.req.query()).filter(([, value]) => value !== ""));
@@ -93,7 +104,9 @@ export function registerPages(app: AppRouter, deps: AppDeps) {
     if (!csrf || csrf !== getCookie(c, CSRF_COOKIE)) {
       return renderErrorPage(c, { status: 400, title: "Form expired", detail: "The form could not be verified (it came from elsewhere, or it is too old). Reload the rollout page and try again." });
     }
-    const approver = deps.approvers.authenticate(typeof form.token === "string" ? `Bearer ${form.token}` : undefined);
+    const token = typeof form.token === "string" ? form.token.trim() : "";
+    const principal = token.length >= 16 && token.length <= 512 ? await security.authenticator.authenticate(token) : null;
+    const approver = principal && (principal.role === "approver" || principal.role === "admin") ? { name: principal.name, groups: principal.groups } : null;
     if (!approver) return renderErrorPage(c, { status: 400, title: "Unknown approver token", detail: "The approver token was not recognised. Ask the operator of Canary Gate for yours." });
     const decision = form.decision === "reject" ? "reject" : form.decision === "approve" ? "approve" : null;
     if (!decision) return renderErrorPage(c, { status: 400, title: "No decision", detail: "Choose Approve or Reject." });

@@ -2,7 +2,9 @@ import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { STYLES } from "./styles.js";
+
+/** The pages' one stylesheet (see styles.ts); the CSP allows no inline style or script. */
+export const STYLESHEET_PATH = "/assets/canary-gate.css";
 
 function Layout(props: { title: string; children: Child }) {
   return (
@@ -11,7 +13,7 @@ function Layout(props: { title: string; children: Child }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · Canary Gate`}</title>
-        <style>{STYLES}</style>
+        <link rel="stylesheet" href={STYLESHEET_PATH} />
       </head>
       <body>
         <a class="skip" href="#main">
@@ -46,7 +48,7 @@ export function renderPage(c: Context, page: { title: string; status?: Contentfu
 }
 
 /** A 400 or 404 as a page people can read, saying what was wrong and where to go instead. */
-export function renderErrorPage(c: Context, error: { status: 400 | 404; title: string; detail: string }) {
+export function renderErrorPage(c: Context, error: { status: 400 | 401 | 403 | 404; title: string; detail: string }) {
   return renderPage(c, {
     title: error.title,
     status: error.status,

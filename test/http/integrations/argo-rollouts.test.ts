@@ -41,7 +41,7 @@ afterAll(async () => app?.t.close());
 
 /** Runs measurements, moving the clock by the metric's interval and letting the scheduler evaluate in between. */
 async function runAnalysis(hashes: { Latest: string; Stable: string }, maxMeasurements = 12) {
-  const send = sendTo(app.t.app);
+  const send = sendTo(app.t.app, app.t.adminHeaders);
   const resolved = resolveArgs(metric, argsFor(hashes));
   const phases: MeasurementPhase[] = [];
   const values: Array<string | undefined> = [];
@@ -88,13 +88,13 @@ describe("Argo Rollouts web metric against the example AnalysisTemplate", () => 
     expect(run.phases.at(-1)).toBe("Failed");
     expect(run.phases).not.toContain("Error");
     // Polling on after the halt keeps answering halt: the same rollout, not a new pending one.
-    const again = await measure(resolveArgs(metric, argsFor({ Latest: "bad", Stable: "base" })), sendTo(app.t.app));
+    const again = await measure(resolveArgs(metric, argsFor({ Latest: "bad", Stable: "base" })), sendTo(app.t.app, app.t.adminHeaders));
     expect(again).toMatchObject({ phase: "Failed", value: '"halt"' });
   });
 
   it("a gate Canary Gate does not know is an Error measurement (404), never a Successful one", async () => {
     const resolved = resolveArgs(metric, { ...argsFor({ Latest: "good", Stable: "base" }), gate: "no-such-gate" });
-    const measurement = await measure(resolved, sendTo(app.t.app));
+    const measurement = await measure(resolved, sendTo(app.t.app, app.t.adminHeaders));
     expect(measurement).toMatchObject({ phase: "Error", message: "received non 2xx response code: 404" });
     const phases = Array.from({ length: (metric.consecutiveErrorLimit ?? 4) + 1 }, () => "Error" as const);
     expect(assessMetric(resolved, phases)).toBe("Error");

@@ -70,7 +70,7 @@ describe("Azure Pipelines Invoke REST API against the examples", () => {
 
   it("the classic gate stays red while pending and turns green on continue", async () => {
     const variables = { "Release.EnvironmentName": "azure-classic", "Release.Artifacts.checkout.BuildNumber": "good", BaselineVersion: "base" };
-    const send = sendTo(app.t.app);
+    const send = sendTo(app.t.app, app.t.adminHeaders);
     const first = await sample(gateTask!.inputs, variables, send);
     expect(first).toMatchObject({ green: false, status: 200, root: { verdict: "pending" } });
     app.advance(5 * 60_000);
@@ -81,7 +81,7 @@ describe("Azure Pipelines Invoke REST API against the examples", () => {
 
   it("the environment check stays red on halt at every later sample (never a fresh pending rollout)", async () => {
     const variables = { "Build.BuildNumber": "bad", BaselineVersion: "base" };
-    const send = sendTo(app.t.app);
+    const send = sendTo(app.t.app, app.t.adminHeaders);
     const first = await sample(check.settings.inputs, variables, send);
     app.advance(5 * 60_000);
     await app.evaluate(first.root.id);
@@ -92,7 +92,7 @@ describe("Azure Pipelines Invoke REST API against the examples", () => {
   });
 
   it("an undefined pipeline variable reaches Canary Gate as $(Name) and is refused, so the gate never passes", async () => {
-    const answer = await sample(check.settings.inputs, { "Build.BuildNumber": "good" }, sendTo(app.t.app));
+    const answer = await sample(check.settings.inputs, { "Build.BuildNumber": "good" }, sendTo(app.t.app, app.t.adminHeaders));
     expect(answer.green).toBe(false);
     expect(answer.status).toBe(400);
   });

@@ -32,7 +32,7 @@ describe("Flagger webhooks from the example Canary", () => {
   });
 
   it("a healthy canary steps up while pending, waits at full weight for continue, then is promoted", async () => {
-    const flagger = new FlaggerScheduler(canary, "good", sendTo(app.t.app));
+    const flagger = new FlaggerScheduler(canary, "good", sendTo(app.t.app, app.t.adminHeaders));
     expect(await flagger.tick()).toBe("Progressing");
     const id = idOf(flagger.calls.find((call) => call.type === "pre-rollout")?.body ?? "{}");
     expect(flagger.calls.map((call) => [call.type, call.status])).toEqual([["rollback", 423], ["pre-rollout", 200], ["rollout", 200]]);
@@ -50,7 +50,7 @@ describe("Flagger webhooks from the example Canary", () => {
   });
 
   it("a regressed canary is rolled back by the rollback hook on the first tick after the halt", async () => {
-    const flagger = new FlaggerScheduler(canary, "bad", sendTo(app.t.app));
+    const flagger = new FlaggerScheduler(canary, "bad", sendTo(app.t.app, app.t.adminHeaders));
     await flagger.tick();
     const id = idOf(flagger.calls[0]?.body ?? "{}");
     app.advance(5 * 60_000);
@@ -62,7 +62,7 @@ describe("Flagger webhooks from the example Canary", () => {
   });
 
   it("answers each hook type with the status its semantics need", async () => {
-    const send = sendTo(app.t.app);
+    const send = sendTo(app.t.app, app.t.adminHeaders);
     const inTable = (h: FlaggerWebhook) => ({ ...h, metadata: { ...h.metadata, environment: "hook-table" } });
     const statuses = async (checksum: string) =>
       Object.fromEntries(
@@ -82,7 +82,7 @@ describe("Flagger webhooks from the example Canary", () => {
   });
 
   it("a new checksum (a new Canary revision) supersedes the open analysis and starts its own", async () => {
-    const send = sendTo(app.t.app);
+    const send = sendTo(app.t.app, app.t.adminHeaders);
     const withVersion = { ...hook("rollout"), metadata: { ...hook("rollout").metadata, version: "6.5.0" } };
     const first = await callWebhook(canary, withVersion, "Progressing", "rev-1", send);
     const second = await callWebhook(canary, withVersion, "Progressing", "rev-2", send);
@@ -94,7 +94,7 @@ describe("Flagger webhooks from the example Canary", () => {
   });
 
   it("post-rollout with phase Failed stops the open analysis", async () => {
-    const send = sendTo(app.t.app);
+    const send = sendTo(app.t.app, app.t.adminHeaders);
     const started = await callWebhook(canary, hook("pre-rollout"), "Progressing", "rolled-back", send);
     const done = await callWebhook(canary, hook("post-rollout"), "Failed", "rolled-back", send);
     expect(done.status).toBe(200);

@@ -23,7 +23,7 @@ afterAll(async () => app?.t.close());
 
 describe("Spinnaker webhook stage against the example", () => {
   it("succeeds on continue after polling through pending, showing the reason as progress", async () => {
-    const send = sendTo(app.t.app);
+    const send = sendTo(app.t.app, app.t.adminHeaders);
     const resolved = withTrigger("good", "spinnaker-good");
     const created = await createWebhook(resolved, send);
     expect(created).toEqual({ status: "SUCCEEDED", statusUrl: expect.any(String) });
@@ -37,7 +37,7 @@ describe("Spinnaker webhook stage against the example", () => {
   });
 
   it("is TERMINAL on halt", async () => {
-    const send = sendTo(app.t.app);
+    const send = sendTo(app.t.app, app.t.adminHeaders);
     const resolved = withTrigger("bad", "spinnaker-bad");
     const created = await createWebhook(resolved, send);
     app.advance(5 * 60_000);
@@ -46,7 +46,7 @@ describe("Spinnaker webhook stage against the example", () => {
   });
 
   it("fails the stage at once on a bad request instead of polling for ever", async () => {
-    const send = sendTo(app.t.app);
+    const send = sendTo(app.t.app, app.t.adminHeaders);
     expect(await createWebhook({ ...withTrigger("good", "x"), url: stage.url.replace(/gates\/[^/]+/, "gates/no-such-gate") }, send)).toMatchObject({ status: "TERMINAL" });
     expect(await createWebhook(JSON.parse(JSON.stringify(stage)) as WebhookStage, send)).toMatchObject({ status: "TERMINAL" });
   });

@@ -15,11 +15,11 @@ export interface ToolAnswer {
 export type Send = (request: ToolRequest) => Promise<ToolAnswer>;
 
 /** Sends a tool's request to an in-process Hono app (only the path and query of its URL matter), logging each exchange. */
-export function sendTo(app: { request: (input: string, init?: RequestInit) => Response | Promise<Response> }): Send & { log: Array<{ request: ToolRequest; answer: ToolAnswer }> } {
+export function sendTo(app: { request: (input: string, init?: RequestInit) => Response | Promise<Response> }, defaultHeaders: Record<string, string> = {}): Send & { log: Array<{ request: ToolRequest; answer: ToolAnswer }> } {
   const log: Array<{ request: ToolRequest; answer: ToolAnswer }> = [];
   const send = async (request: ToolRequest): Promise<ToolAnswer> => {
     const url = new URL(request.url);
-    const response = await app.request(`${url.pathname}${url.search}`, { method: request.method, headers: request.headers, body: request.body });
+    const response = await app.request(`${url.pathname}${url.search}`, { method: request.method, headers: { ...defaultHeaders, ...request.headers }, body: request.body });
     const answer = { status: response.status, headers: response.headers, body: await response.text() };
     log.push({ request, answer });
     return answer;

@@ -25,7 +25,9 @@ const route = createRoute({
 export function registerDecideApproval(app: AppRouter, deps: AppDeps) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const approver = deps.approvers.authenticate(c.req.header("authorization"));
+    // With auth on, the middleware has checked the token (API token or APPROVERS_FILE); with AUTH=off, the directory.
+    const principal = c.get("principal");
+    const approver = principal ? { name: principal.name, groups: principal.groups } : deps.approvers.authenticate(c.req.header("authorization"));
     if (!approver) throw new Unauthenticated("an approver's bearer token is required");
     const body = c.req.valid("json");
     const decided = await decideApproval(deps, { id, approver, decision: body.decision, comment: body.comment ?? null });

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppDeps, AppRouter } from "../../../app.js";
 import { RolloutNotFound } from "../../../analysis/errors.js";
-import { findRollout } from "../../../db/queries/rollouts.js";
+import { findVerdict } from "../../../db/queries/rollouts.js";
 import { problemResponses } from "../../problem.js";
 import { RolloutParams, VerdictSchema, toVerdict } from "./schemas.js";
 
@@ -18,7 +18,7 @@ const route = createRoute({
 export function registerGetVerdict(app: AppRouter, deps: AppDeps) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const rollout = await findRollout(deps.db, { id });
+    const rollout = await findVerdict(deps.db, { id });
     if (!rollout) throw new RolloutNotFound(id);
     c.header("cache-control", "no-store");
     deps.meters.verdictRequests.add(1, { verdict: rollout.verdict });

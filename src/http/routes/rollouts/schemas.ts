@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { CheckResultRow, EvaluationRow } from "../../../db/queries/evaluations.js";
-import type { RolloutRow } from "../../../db/queries/rollouts.js";
+import type { RolloutRow, VerdictRow } from "../../../db/queries/rollouts.js";
 
 // Rollout fields end up inside query templates, so quotes, backslashes and braces are refused.
 const Identifier = z
@@ -140,7 +140,7 @@ export interface Links {
   publicUrl: string;
 }
 
-export function rolloutLinks(row: RolloutRow, links: Links) {
+export function rolloutLinks(row: Pick<RolloutRow, "id">, links: Links) {
   return {
     verdictUrl: `${links.publicUrl}/v1/rollouts/${row.id}/verdict`,
     investigationUrl: `${links.publicUrl}/rollouts/${row.id}`,
@@ -148,7 +148,7 @@ export function rolloutLinks(row: RolloutRow, links: Links) {
 }
 
 /** A verdict is served from the rollout row alone; nothing is evaluated on read. */
-export function toVerdict(row: RolloutRow, links: Links): VerdictSchema {
+export function toVerdict(row: VerdictRow, links: Links): VerdictSchema {
   return {
     id: row.id,
     verdict: row.verdict,

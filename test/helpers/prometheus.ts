@@ -1,8 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, launchDaemon } from "./daemon.js";
 
 /** One series to backfill. Counters are named with their `_total` suffix, as they are queried. */
 export interface OpenMetricsSeries {
@@ -62,8 +62,6 @@ function toOpenMetrics(series: OpenMetricsSeries[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-const live = new Set<{ child: ChildProcess; dir: string }>();
-let exitHookInstalled = false;
 
 /**
  * Backfill `series` into a fresh TSDB with promtool, then serve it with a real Prometheus on a free
@@ -110,64 +108,14 @@ export async function startPrometheus(options: {
 }
 
 async function launch(dir: string, dataDir: string, port: number): Promise<PrometheusInstance> {
-  const child = spawn(
-    "prometheus",
-    [
-      `--config.file=${join(dir, "prometheus.yml")}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--storage.tsdb.retention.time=30d",
-      "--log.level=warn",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const entry = { child, dir };
-  live.add(entry);
-  installExitHook();
-  // If the test worker dies without running hooks, this orphan reaper still ends Prometheus.
-  const reaper = spawn(
-    "sh",
-    ["-c", 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill -9 "$2" 2>/dev/null; rm -rf "$3"', "reaper", String(process.pid), String(child.pid), dir],
-    { stdio: "ignore", detached: true },
-  );
-  reaper.unref();
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    reaper.kill("SIGKILL");
-    live.delete(entry);
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      reaper.kill("SIGKILL");
-      live.delete(entry);
-      throw new Error(`prometheus exited before it was ready: ${stderr}`);
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`prometheus was not ready within 30 s: ${stderr}`);
-    }
-    const ready = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { url, dataDir, stop };
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const args = [
+    `--config.file=${join(dir, "prometheus.yml")}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--storage.tsdb.retention.time=30d",
+    "--log.level=warn",
+  ];
+  return { ...(await launchDaemon({ name: "prometheus", binary: "prometheus", args, dir, port })), dataDir };
 }
 
 function requireBinaries(): void {
@@ -179,29 +127,7 @@ function requireBinaries(): void {
   }
 }
 
-/** Bind port 0 on loopback, read the port the kernel chose, and release it for Prometheus. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
-/** Synchronous last resort when a worker exits with instances its tests never stopped. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const { child, dir } of live) {
-      child.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-}
 
 function formatValue(v: number): string {
   if (Number.isNaN(v)) return "NaN";

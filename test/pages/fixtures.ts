@@ -3,6 +3,7 @@ import { initialPolicyState } from "../../src/analysis/policy.js";
 import type { Database } from "../../src/db/client.js";
 import { recordEvaluation } from "../../src/db/queries/evaluations.js";
 import { insertRollout, type NewRollout } from "../../src/db/queries/rollouts.js";
+import { emptyDetails } from "../../src/evaluation/empty-details.js";
 
 const MINUTE = 60_000;
 
@@ -52,28 +53,7 @@ export async function addEvaluation(
 
 /** A metric check's details with nothing measured; tests fill in what they need. */
 export function details(values: Partial<CheckDetails>): CheckDetails {
-  return {
-    type: "metric",
-    kind: "series",
-    source: "prometheus",
-    test: "sequential-mean",
-    direction: "increase",
-    tolerance: 0.05,
-    confidence: 0.95,
-    alpha: 0.0125,
-    pValue: null,
-    eValue: null,
-    interval: null,
-    intervalKind: null,
-    relativeChange: null,
-    baseline: null,
-    canary: null,
-    counts: null,
-    queries: [],
-    error: null,
-    rawResult: null,
-    ...values,
-  };
+  return { ...emptyDetails("metric", "prometheus", "sequential-mean"), kind: "series", direction: "increase", tolerance: 0.05, confidence: 0.95, alpha: 0.0125, ...values };
 }
 
 export function result(name: string, outcome: CheckResult["result"], values: Partial<CheckDetails>, options: { critical?: boolean; summary?: string } = {}): CheckResult {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlertmanagerSource } from "../../src/sources/alertmanager.js";
-import { SourceError } from "../../src/sources/types.js";
 import { MINIMAL_CONFIG, createSilence, freePort, postAlerts, startAlertmanager, type AlertmanagerInstance } from "../helpers/alertmanager.js";
+import { caught } from "../helpers/caught.js";
 
 const now = Math.floor(Date.now() / 1000) * 1000;
 const minutesAgo = (m: number) => new Date(now - m * 60_000).toISOString();
@@ -33,14 +33,6 @@ afterAll(async () => {
   await am?.stop();
 });
 
-async function caught(promise: Promise<unknown>): Promise<SourceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SourceError);
-  return err as SourceError;
-}
 
 describe("Alertmanager source against a real Alertmanager", () => {
   it("lists the alerts it holds with since, labels, an open period and a UI link; matched is null", async () => {

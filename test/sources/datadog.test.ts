@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createDatadogSource } from "../../src/sources/datadog.js";
 import { SourceError, type QueryWindow } from "../../src/sources/types.js";
+import { caught } from "../helpers/caught.js";
 import {
   errorReply,
   rateLimitedReply,
@@ -27,14 +28,6 @@ async function fake(options: Partial<FakeDatadogOptions> = {}) {
   return { server, source };
 }
 
-async function caught(promise: Promise<unknown>): Promise<SourceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SourceError);
-  return err as SourceError;
-}
 
 const shop: FakeMonitor[] = [
   { id: 101, name: "shop p99 latency", status: "Alert", tags: ["service:shop", "env:prod"], overallStateModified: "2025-03-01T10:20:00+00:00" },

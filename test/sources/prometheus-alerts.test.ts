@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSelector } from "../../src/sources/label-matchers.js";
 import { createPrometheusAlertsSource } from "../../src/sources/prometheus-alerts.js";
-import { SourceError } from "../../src/sources/types.js";
 import { gaugeSeries, startPrometheus, type PrometheusInstance } from "../helpers/prometheus.js";
+import { caught } from "../helpers/caught.js";
 
 // The shop's error ratio is low until ten minutes ago, then high up to now; the cart's stays low.
 const now = Math.floor(Date.now() / 1000);
@@ -65,14 +65,6 @@ afterAll(async () => {
 
 const lastFiveMinutes = () => ({ start: new Date((now - 300) * 1000), end: new Date() });
 
-async function caught(promise: Promise<unknown>): Promise<SourceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SourceError);
-  return err as SourceError;
-}
 
 describe("Prometheus alerts source against a real Prometheus", () => {
   it("lists a firing alert with its labels, since, an open period and a link to its ALERTS series", async () => {

@@ -2,8 +2,9 @@ import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createPrometheusSource } from "../../src/sources/prometheus.js";
-import { SourceError, type QueryWindow } from "../../src/sources/types.js";
+import type { QueryWindow } from "../../src/sources/types.js";
 import { counterSeries, gaugeSeries, startPrometheus, type PrometheusInstance } from "../helpers/prometheus.js";
+import { caught } from "../helpers/caught.js";
 
 // Data from three hours ago up to a minute ago, so the last two hours (the head range) are covered.
 const now = Math.floor(Date.now() / 1000);
@@ -34,14 +35,6 @@ const lastHalfHour: QueryWindow = {
   stepSeconds: 60,
 };
 
-async function caught(promise: Promise<unknown>): Promise<SourceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SourceError);
-  return err as SourceError;
-}
 
 describe("Prometheus source against a real Prometheus", () => {
   it("returns the single series over the window at the step, up to a minute ago", async () => {

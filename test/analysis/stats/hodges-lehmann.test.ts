@@ -1,22 +1,12 @@
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { hodgesLehmann, wilcoxonDiff } from "../../../src/analysis/stats/hodges-lehmann.js";
 import { InsufficientData } from "../../../src/analysis/stats/insufficient-data.js";
 import { normalQuantile } from "../../../src/analysis/stats/normal.js";
+import { kayentaVectors, type RankSumVector } from "../kayenta/kayenta-vectors.js";
 import { lcgSample } from "../lcg-sample.js";
 
-interface KayentaCase {
-  id: string;
-  x?: number[];
-  y?: number[];
-  x_experiment?: number[];
-  y_control?: number[];
-  confLevel?: number;
-  expected: Record<string, number>;
-}
-const vectors = JSON.parse(readFileSync(new URL("../../../../shared/data/kayenta-test-vectors.json", import.meta.url), "utf8")) as { mannWhitney: KayentaCase[] };
-const kayenta = (id: string): KayentaCase => vectors.mannWhitney.find((c) => c.id === id) as KayentaCase;
+const kayenta = (id: string): RankSumVector => kayentaVectors.mannWhitney.find((c) => c.id === id) as RankSumVector;
 const within = (actual: number, expected: number, tolerance: number): void => {
   expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance);
 };

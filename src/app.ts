@@ -20,6 +20,7 @@ import { registerPages } from "./http/pages/index.js";
 import { registerHealth } from "./http/routes/health.js";
 import { registerIntegrationRoutes } from "./http/routes/integrations/index.js";
 import { registerRolloutRoutes } from "./http/routes/rollouts/index.js";
+import { registerSourceRoutes } from "./http/routes/sources/index.js";
 import { registerTokenRoutes } from "./http/routes/tokens/index.js";
 import type { SourceRegistry } from "./sources/registry.js";
 import type { Logger } from "./telemetry/logger.js";
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): AppRouter {
   registerIntegrationRoutes(app, deps);
   registerAnalyze(app);
   registerTokenRoutes(app, deps);
+  registerSourceRoutes(app, deps);
   registerPages(app, deps, { authenticator, isOpen: !auth.enabled || auth.publicPages });
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", description: "An API token (viewer, deployer, approver or admin)" });

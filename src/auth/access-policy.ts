@@ -23,6 +23,8 @@ const RULES: Rule[] = [
   // Pure computation on the numbers sent: nothing is read or changed.
   { methods: ["POST"], path: /^\/v1\/analyze$/, role: "viewer" },
   { methods: ["GET", "POST", "DELETE"], path: /^\/v1\/tokens(\/|$)/, role: "admin" },
+  // Where every backend lives and which secrets it holds: configuration for operators, not readers.
+  { methods: ["GET"], path: /^\/v1\/sources(\/|$)/, role: "admin" },
 ];
 
 export function accessFor(method: string, path: string): Access {

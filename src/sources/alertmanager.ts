@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fetchJson } from "./http-client.js";
 import { formatLabelSet, formatMatcher, monitorQueryMatchers } from "./label-matchers.js";
+import { sourceSettings } from "./source-settings.js";
 import { SourceError, type MonitorQuery, type MonitorReport, type MonitorSource, type MonitorState } from "./types.js";
 
 export interface AlertmanagerSourceOptions {
@@ -47,6 +48,7 @@ export function createAlertmanagerSource(options: AlertmanagerSourceOptions): Mo
   return {
     name: options.name,
     type: "alertmanager",
+    settings: sourceSettings({ url: options.url, timeoutMs, headers: options.headers }),
 
     async listMonitors(query: MonitorQuery, window: { start: Date; end: Date }, signal?: AbortSignal): Promise<MonitorReport> {
       const params = new URLSearchParams({ active: "true", silenced: "true", inhibited: "true", unprocessed: "true" });

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { createDatadogApi, firstError, type DatadogApi, type DatadogApiOptions } from "./datadog-api.js";
+import { createDatadogApi, datadogHosts, firstError, type DatadogApi, type DatadogApiOptions } from "./datadog-api.js";
 import { listDatadogMonitors } from "./datadog-monitors.js";
+import { sourceSettings } from "./source-settings.js";
 import { SourceError, type MetricSource, type MonitorSource, type QueryWindow, type SeriesData } from "./types.js";
 
 export type DatadogSourceOptions = DatadogApiOptions;
@@ -27,10 +28,12 @@ const SHOWN_SERIES = 3;
  */
 export function createDatadogSource(options: DatadogSourceOptions): MetricSource & MonitorSource {
   const api = createDatadogApi(options);
+  const site = options.site ?? "datadoghq.com";
 
   return {
     name: options.name,
     type: "datadog",
+    settings: sourceSettings({ url: options.baseUrl ?? datadogHosts(site).api, site, timeoutMs: options.timeoutMs ?? 10_000, keys: ["apiKey", "applicationKey"] }),
 
     queryRange(query: string, window: QueryWindow, signal?: AbortSignal): Promise<SeriesData | null> {
       return api.guard(() => queryRange(api, query, window, signal));

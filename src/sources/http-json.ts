@@ -1,5 +1,6 @@
 import { parseJsonPath, selectJsonPath } from "../analysis/json-path.js";
 import { fetchJson } from "./http-client.js";
+import { sourceSettings } from "./source-settings.js";
 import { SourceError, type HttpJsonSource, type MetricSource, type QueryWindow, type SeriesData } from "./types.js";
 
 export interface HttpJsonSourceOptions {
@@ -44,6 +45,7 @@ export function createHttpJsonSource(
   return {
     name: options.name,
     type: "http",
+    settings: sourceSettings({ url: options.url, timeoutMs, headers: options.headers }),
     request,
 
     async queryRange(query: string, window: QueryWindow, signal?: AbortSignal): Promise<SeriesData | null> {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fetchJson } from "./http-client.js";
 import { formatLabelSet, formatMatcher, matchesAll, matchesValue, monitorQueryMatchers } from "./label-matchers.js";
+import { sourceSettings } from "./source-settings.js";
 import { SourceError, type MonitorQuery, type MonitorReport, type MonitorSource, type MonitorState } from "./types.js";
 
 export interface PrometheusAlertsSourceOptions {
@@ -87,6 +88,7 @@ export function createPrometheusAlertsSource(options: PrometheusAlertsSourceOpti
   return {
     name: options.name,
     type: "prometheus",
+    settings: sourceSettings({ url: options.url, timeoutMs, headers: options.headers }),
 
     async listMonitors(query: MonitorQuery, window: { start: Date; end: Date }, signal?: AbortSignal): Promise<MonitorReport> {
       const matchers = monitorQueryMatchers(query);

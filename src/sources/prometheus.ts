@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fetchJson } from "./http-client.js";
+import { sourceSettings } from "./source-settings.js";
 import { SourceError, type BucketSeries, type MetricSource, type QueryWindow, type SeriesData } from "./types.js";
 
 export interface PrometheusSourceOptions {
@@ -55,6 +56,7 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
   return {
     name: options.name,
     type: "prometheus",
+    settings: sourceSettings({ url: options.url, timeoutMs, headers: options.headers }),
 
     async queryRange(query: string, window: QueryWindow, signal?: AbortSignal): Promise<SeriesData | null> {
       const series = await rangeQuery(query, window, signal);

@@ -1,4 +1,4 @@
-import type { HttpJsonSource, MetricSource, MonitorSource } from "./types.js";
+import type { HttpJsonSource, MetricSource, MonitorSource, SourceSettings } from "./types.js";
 
 export type AnySource = MetricSource | MonitorSource | HttpJsonSource;
 
@@ -9,6 +9,8 @@ export interface SourceEntry {
   metrics?: MetricSource;
   monitors?: MonitorSource;
   http?: HttpJsonSource;
+  /** How it is configured, without secret values; unset for sources built in code without one. */
+  settings?: SourceSettings;
 }
 
 /** The configured sources by name. Gates refer to sources only by these names. */
@@ -30,6 +32,7 @@ export function createSourceRegistry(sources: AnySource[]): SourceRegistry {
     if ("queryRange" in source) entry.metrics = source;
     if ("listMonitors" in source) entry.monitors = source;
     if ("request" in source) entry.http = source;
+    entry.settings ??= source.settings;
     byName.set(source.name, entry);
   }
   return {

@@ -32,6 +32,19 @@ export type SourceErrorKind =
   | "query"
   | "too-many-series";
 
+/**
+ * How a source is configured, as it may be shown to an admin: the URL without credentials, query or
+ * fragment, and only the names of the fields that hold secrets, never their values.
+ */
+export interface SourceSettings {
+  url: string | null;
+  /** The Datadog site the API and links belong to. */
+  site?: string;
+  timeoutMs: number;
+  /** Header values, API keys, URL credentials and URL query parameters, by field name. */
+  secretFields: string[];
+}
+
 /** The only error a source adapter lets out: typed, with a message safe to show (no secrets). */
 export class SourceError extends Error {
   override readonly name = "SourceError";
@@ -48,6 +61,7 @@ export class SourceError extends Error {
 export interface MetricSource {
   readonly name: string;
   readonly type: string;
+  readonly settings?: SourceSettings;
   queryRange(query: string, window: QueryWindow, signal?: AbortSignal): Promise<SeriesData | null>;
   /** Histogram bucket counts per step for a `_bucket` selector, or null when it selects nothing. */
   queryBuckets?(selector: string, window: QueryWindow, signal?: AbortSignal): Promise<BucketSeries | null>;
@@ -71,6 +85,7 @@ export interface MonitorQuery {
 export interface MonitorSource {
   readonly name: string;
   readonly type: string;
+  readonly settings?: SourceSettings;
   listMonitors(query: MonitorQuery, window: { start: Date; end: Date }, signal?: AbortSignal): Promise<MonitorReport>;
 }
 
@@ -78,6 +93,7 @@ export interface MonitorSource {
 export interface HttpJsonSource {
   readonly name: string;
   readonly type: "http";
+  readonly settings?: SourceSettings;
   /** Calls `path` (already rendered) on the configured base URL with the configured headers; returns parsed JSON. */
   request(path: string, options: { method: "GET" | "POST"; body?: unknown }, signal?: AbortSignal): Promise<unknown>;
 }

@@ -189,6 +189,13 @@ describe("secrets", () => {
     expect(page.status).toBe(200);
     answers.push(await page.text(), JSON.stringify(Object.fromEntries(signedIn.headers)));
     for (const path of ["/v1/gates", "/v1/rollouts?limit=200", "/openapi.json", "/docs", "/readyz"]) await call("GET", path);
+    // The admin listing of sources names the fields holding these secrets, never their values.
+    const listed = await call("GET", "/v1/sources");
+    expect(listed.body.sources.map((source: { name: string; secrets: object }) => [source.name, Object.keys(source.secrets)])).toEqual([
+      ["datadog", ["apiKey", "applicationKey"]],
+      ["datadog-wrong-key", ["apiKey", "applicationKey"]],
+      ["status", ["headers.Authorization"]],
+    ]);
     const rollouts = (await call("GET", "/v1/rollouts?limit=200")).body.rollouts as Array<{ id: string }>;
     for (const rollout of rollouts) {
       await call("GET", `/v1/rollouts/${rollout.id}`);

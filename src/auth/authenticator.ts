@@ -1,7 +1,7 @@
 import type { AuthConfig } from "../config.js";
 import type { Database } from "../db/client.js";
 import type { ApproverDirectory } from "../http/approvers.js";
-import { findApiToken, findApiTokenByHash, findWebSession, insertWebSession, touchApiToken, type ApiTokenRow } from "./queries.js";
+import { deleteExpiredWebSessions, deleteWebSession, findApiToken, findApiTokenByHash, findWebSession, insertWebSession, touchApiToken, type ApiTokenRow } from "./queries.js";
 import type { Principal } from "./roles.js";
 import { generateSecret, hashSecret, isSameHash } from "./secrets.js";
 
@@ -16,6 +16,8 @@ export interface Authenticator {
   startSession(principal: Principal): Promise<{ secret: string; expiresAt: Date }>;
   /** The principal of a session cookie, or null when unknown, expired, or its token was revoked. */
   resumeSession(secret: string): Promise<Principal | null>;
+  /** Signs a session out: its row is deleted, so the cookie opens nothing any more. */
+  endSession(secret: string): Promise<void>;
 }
 
 const isActive = (row: ApiTokenRow, now: Date) => row.revokedAt === null && (row.expiresAt === null || row.expiresAt > now);
@@ -49,6 +51,9 @@ export function createAuthenticator(deps: { db: Database; now: () => Date; auth:
       const secret = generateSecret();
       const now = deps.now();
       const expiresAt = new Date(now.getTime() + SESSION_MS);
+      // Every row is born here, so clearing the expired ones here bounds the table to the sessions of
+      // the last SESSION_MS without a timer; resumeSession already ignores them.
+      await deleteExpiredWebSessions(deps.db, { now });
       await insertWebSession(deps.db, { hash: hashSecret(secret), tokenId: principal.tokenId, name: principal.name, role: principal.role, groups: principal.groups, now, expiresAt });
       return { secret, expiresAt };
     },
@@ -61,6 +66,9 @@ export function createAuthenticator(deps: { db: Database; now: () => Date; auth:
         if (!token || !isActive(token, now)) return null;
       }
       return { key: session.tokenId ? `token:${session.tokenId}` : `session:${session.id}`, name: session.name, role: session.role, groups: session.groups, tokenId: session.tokenId };
+    },
+    async endSession(secret) {
+      await deleteWebSession(deps.db, { hash: hashSecret(secret) });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lte, or } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { apiTokens, webSessions } from "../db/schema/index.js";
 import type { Role } from "./roles.js";
@@ -48,6 +48,14 @@ export async function findWebSession(db: Database, params: { hash: string; now: 
     .where(and(eq(webSessions.hash, params.hash), gt(webSessions.expiresAt, params.now)))
     .limit(1);
   return row;
+}
+
+export async function deleteWebSession(db: Database, params: { hash: string }): Promise<void> {
+  await db.delete(webSessions).where(eq(webSessions.hash, params.hash));
+}
+
+export async function deleteExpiredWebSessions(db: Database, params: { now: Date }): Promise<void> {
+  await db.delete(webSessions).where(lte(webSessions.expiresAt, params.now));
 }
 
 /** Whether someone can still administer tokens without CANARY_GATE_ADMIN_TOKEN. */

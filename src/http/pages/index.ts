@@ -21,6 +21,7 @@ import type { Authenticator } from "../../auth/authenticator.js";
 import { pageAuth } from "./page-auth.js";
 import { pageHeaders } from "./page-headers.js";
 import { registerSignIn } from "./signin.js";
+import { registerSignOut } from "./signout.js";
 import { STYLES } from "./styles.js";
 
 /** Charts join the samples of every evaluation; a rollout is evaluated at most a few hundred times. */
@@ -57,10 +58,12 @@ async function approvalsView(c: Context, deps: AppDeps, rollout: RolloutRow): Pr
 
 /** The investigation pages: `GET /rollouts` and `GET /rollouts/{id}` (server-rendered HTML), behind a sign-in. */
 export function registerPages(app: AppRouter, deps: AppDeps, security: { authenticator: Authenticator; isOpen: boolean }) {
-  for (const path of ["/rollouts", "/rollouts/*", "/signin", "/assets/*"]) app.use(path, pageHeaders());
-  app.use("/rollouts", pageAuth(security));
-  app.use("/rollouts/*", pageAuth(security));
-  registerSignIn(app, { authenticator: security.authenticator, publicUrl: deps.config.publicUrl });
+  for (const path of ["/rollouts", "/rollouts/*", "/signin", "/signout", "/assets/*"]) app.use(path, pageHeaders());
+  const sessions = { ...security, publicUrl: deps.config.publicUrl };
+  app.use("/rollouts", pageAuth(sessions));
+  app.use("/rollouts/*", pageAuth(sessions));
+  registerSignIn(app, sessions);
+  registerSignOut(app, sessions);
   app.get(STYLESHEET_PATH, (c) => c.body(STYLES, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" }));
 
   app.get("/rollouts", async (c) => {

@@ -2,11 +2,12 @@ import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { SignOutForm } from "./page-auth.js";
 
 /** The pages' one stylesheet (see styles.ts); the CSP allows no inline style or script. */
 export const STYLESHEET_PATH = "/assets/canary-gate.css";
 
-function Layout(props: { title: string; children: Child }) {
+function Layout(props: { title: string; signOut: SignOutForm | undefined; children: Child }) {
   return (
     <html lang="en">
       <head>
@@ -25,6 +26,12 @@ function Layout(props: { title: string; children: Child }) {
             <a href="/rollouts">Rollouts</a>
             <a href="/rollouts?verdict=halt">Halted</a>
             <a href="/docs">API</a>
+            {props.signOut ? (
+              <form class="signout" method="post" action="/signout">
+                <input type="hidden" name="csrf" value={props.signOut.csrf} />
+                <span>Signed in as {props.signOut.name}</span> <button type="submit">Sign out</button>
+              </form>
+            ) : null}
           </nav>
         </header>
         <main id="main">{props.children}</main>
@@ -42,9 +49,13 @@ export function Scroll(props: { label: string; children: Child }) {
   );
 }
 
-/** Answers with a whole HTML document; every string in `children` is escaped by JSX. */
+/**
+ * Answers with a whole HTML document; every string in `children` is escaped by JSX. A page opened with
+ * a session (see page-auth.ts) offers signing out in its header.
+ */
 export function renderPage(c: Context, page: { title: string; status?: ContentfulStatusCode; body: Child }) {
-  return c.html(html`<!DOCTYPE html>${<Layout title={page.title}>{page.body}</Layout>}`, page.status ?? 200);
+  const signOut = c.get("signOut") as SignOutForm | undefined;
+  return c.html(html`<!DOCTYPE html>${<Layout title={page.title} signOut={signOut}>{page.body}</Layout>}`, page.status ?? 200);
 }
 
 /** A 400 or 404 as a page people can read, saying what was wrong and where to go instead. */

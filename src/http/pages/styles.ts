@@ -41,6 +41,8 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,su
 .site{background:${P.header};color:#ffffff;padding:.5rem 1rem}
 .site nav{max-width:72rem;margin:0 auto;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
 .site a{color:#ffffff;font-weight:600}
+.site form.signout{margin:0 0 0 auto;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem}
+.site form.signout button{padding:0 .5rem;background:${P.header};border-color:#ffffff}
 main{display:block;max-width:72rem;margin:0 auto;padding:1rem}
 h1{font-size:1.6rem;line-height:1.25;margin:.5rem 0 1rem;overflow-wrap:anywhere}
 h2{font-size:1.3rem;margin:2rem 0 .5rem}

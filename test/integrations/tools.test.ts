@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assessMetric, measure, toRfc9535, type ArgoMetric } from "./tools/argo.js";
 import { evaluateSuccessCriteria } from "./tools/azure.js";
 import type { Send } from "./tools/http.js";
+import { shellWords } from "./tools/shell.js";
 
 // The contract tests under test/http/integrations trust these re-implementations of the tools' rules;
 // here they are checked against the cases the tools' documentation and sources spell out.
@@ -75,5 +76,27 @@ describe("Argo web metric", () => {
     expect(assessMetric(m, ["Error", "Error", "Error", "Error"])).toBe("Running");
     expect(assessMetric(m, ["Error", "Error", "Error", "Error", "Error"])).toBe("Error");
     expect(assessMetric(metric({ count: 2, interval: "30s" }), ["Successful", "Successful"])).toBe("Successful");
+  });
+});
+
+describe("shell words", () => {
+  const env = { SERVICE: "checkout", SPACED: "a b", EMPTY: "" };
+  it.each([
+    ['canary-gate wait --service "$SERVICE" --env prod', ["canary-gate", "wait", "--service", "checkout", "--env", "prod"]],
+    ["docker run \\\n  -e TOKEN img \\\n  cmd", ["docker", "run", "-e", "TOKEN", "img", "cmd"]],
+    ["echo '$SERVICE' \"${SERVICE}-1\" $SERVICE", ["echo", "$SERVICE", "checkout-1", "checkout"]],
+    ['echo "$SPACED" "" $EMPTY x', ["echo", "a b", "", "x"]],
+    ['echo "a \\"b\\" \\$c" d\\ e # a comment', ["echo", 'a "b" $c', "d e"]],
+    ["a>b", undefined],
+  ])("%j", (command, expected) => {
+    if (expected) expect(shellWords(command, env)).toEqual(expected);
+    else expect(() => shellWords(command, env)).toThrow(/not a simple command/);
+  });
+
+  it("refuses what would go wrong quietly in a CI script", () => {
+    expect(() => shellWords('echo "$UNSET"', env)).toThrow("$UNSET is not set");
+    expect(() => shellWords("echo $SPACED", env)).toThrow(/would split/);
+    expect(() => shellWords('echo "$(date)"', env)).toThrow(/unsupported expansion/);
+    expect(() => shellWords("echo 'open", env)).toThrow(/unterminated/);
   });
 });

@@ -9,10 +9,11 @@ import { createIntegrationApp, readExample, repoRoot, type IntegrationApp } from
 // Replays examples/azure-pipelines: the Invoke REST API task (a classic release gate and a YAML
 // environment check) sends the inputs' method, headers and body to the service connection's URL plus
 // urlSuffix; a sample is green only on a 200 whose JSON makes successCriteria true (`root` = the body).
+// Auth is on: the only token is the deployer token the inputs' headers take from $(canaryGateToken).
 
 interface InvokeRestApiInputs { method: string; headers: string; body: string; urlSuffix: string; successCriteria: string; waitForCompletion: string }
 interface ReleaseGate {
-  variables: Record<string, { value: string }>;
+  variables: Record<string, { value: string | null; isSecret?: boolean }>;
   postDeploymentGates: { gatesOptions: { stabilizationTime: number; samplingInterval: number; timeout: number; minimumSuccessDuration: number }; gates: Array<{ tasks: Array<{ taskId: string; inputs: InvokeRestApiInputs }> }> };
 }
 interface EnvironmentCheck { settings: { inputs: InvokeRestApiInputs; retryInterval: number }; timeout: number; resource: { type: string } }
@@ -39,8 +40,10 @@ async function sample(inputs: InvokeRestApiInputs, variables: Record<string, str
 }
 
 let app: IntegrationApp;
+let canaryGateToken: string;
 beforeAll(async () => {
   app = await createIntegrationApp();
+  canaryGateToken = await app.createToken("deployer");
   await app.putGate(gateTask?.inputs.urlSuffix.split("/")[3] ?? "");
 });
 afterAll(async () => app?.t.close());
@@ -69,8 +72,8 @@ describe("Azure Pipelines Invoke REST API against the examples", () => {
   });
 
   it("the classic gate stays red while pending and turns green on continue", async () => {
-    const variables = { "Release.EnvironmentName": "azure-classic", "Release.Artifacts.checkout.BuildNumber": "good", BaselineVersion: "base" };
-    const send = sendTo(app.t.app, app.t.adminHeaders);
+    const variables = { "Release.EnvironmentName": "azure-classic", "Release.Artifacts.checkout.BuildNumber": "good", BaselineVersion: "base", canaryGateToken };
+    const send = sendTo(app.t.app);
     const first = await sample(gateTask!.inputs, variables, send);
     expect(first).toMatchObject({ green: false, status: 200, root: { verdict: "pending" } });
     app.advance(5 * 60_000);
@@ -80,8 +83,8 @@ describe("Azure Pipelines Invoke REST API against the examples", () => {
   });
 
   it("the environment check stays red on halt at every later sample (never a fresh pending rollout)", async () => {
-    const variables = { "Build.BuildNumber": "bad", BaselineVersion: "base" };
-    const send = sendTo(app.t.app, app.t.adminHeaders);
+    const variables = { "Build.BuildNumber": "bad", BaselineVersion: "base", canaryGateToken };
+    const send = sendTo(app.t.app);
     const first = await sample(check.settings.inputs, variables, send);
     app.advance(5 * 60_000);
     await app.evaluate(first.root.id);
@@ -92,8 +95,18 @@ describe("Azure Pipelines Invoke REST API against the examples", () => {
   });
 
   it("an undefined pipeline variable reaches Canary Gate as $(Name) and is refused, so the gate never passes", async () => {
-    const answer = await sample(check.settings.inputs, { "Build.BuildNumber": "good" }, sendTo(app.t.app, app.t.adminHeaders));
+    const answer = await sample(check.settings.inputs, { "Build.BuildNumber": "good", canaryGateToken }, sendTo(app.t.app));
     expect(answer.green).toBe(false);
     expect(answer.status).toBe(400);
+  });
+
+  it("keeps the token in a secret variable; without it every sample is refused 401, with a viewer token 403", async () => {
+    expect(releaseGate.variables.canaryGateToken).toEqual({ value: null, isSecret: true });
+    for (const inputs of [gateTask!.inputs, check.settings.inputs]) {
+      expect(JSON.parse(inputs.headers)).toMatchObject({ Authorization: "Bearer $(canaryGateToken)" });
+      const variables = { "Release.EnvironmentName": "azure-auth", "Release.Artifacts.checkout.BuildNumber": "good", "Build.BuildNumber": "good", BaselineVersion: "base" };
+      expect(await sample(inputs, variables, sendTo(app.t.app))).toMatchObject({ green: false, status: 401 });
+      expect(await sample(inputs, { ...variables, canaryGateToken: await app.createToken("viewer") }, sendTo(app.t.app))).toMatchObject({ green: false, status: 403 });
+    }
   });
 });

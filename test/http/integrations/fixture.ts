@@ -1,6 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import { parse } from "yaml";
 import { expect } from "vitest";
+import type { Role } from "../../../src/auth/roles.js";
 import { createTestApp, type TestApp } from "../../helpers/app.js";
 import { StaticSource } from "../../helpers/static-source.js";
 
@@ -23,6 +27,8 @@ export interface IntegrationApp {
   putGate(name: string): Promise<void>;
   /** Evaluates a rollout now (as the scheduler would once it is due) and returns the verdict. */
   evaluate(id: string): Promise<{ verdict: string; final: boolean }>;
+  /** Creates an API token with this role, as an admin does (POST /v1/tokens), and returns its secret. */
+  createToken(role: Role): Promise<string>;
 }
 
 /**
@@ -52,5 +58,28 @@ export async function createIntegrationApp(): Promise<IntegrationApp> {
       expect(answer.status).toBe(200);
       return answer.body;
     },
+    async createToken(role) {
+      const created = await t.request("POST", "/v1/tokens", { name: `${role}-${randomUUID()}`, role });
+      expect(created.status).toBe(201);
+      return created.body.token;
+    },
   };
+}
+
+/** Serves the app on a loopback port, for tools that run as their own process (the CLI in a CI job). */
+export async function serveOnLoopback(t: TestApp): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = serve({ fetch: t.app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((resolve) => server.once("listening", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Once `canary-gate wait` has printed the rollout pending, lets its delay pass and evaluates it, as the scheduler would. */
+export async function settleOnceSeen(app: IntegrationApp, run: { waitFor(text: string): Promise<void>; stderr(): string }): Promise<void> {
+  await run.waitFor("pending");
+  const id = /waiting for rollout ([0-9a-f-]{36})/.exec(run.stderr())?.[1] ?? "";
+  app.advance(5 * 60_000);
+  await app.evaluate(id);
 }

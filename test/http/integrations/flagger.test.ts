@@ -6,15 +6,25 @@ import { createIntegrationApp, readExample, type IntegrationApp } from "./fixtur
 
 // Replays examples/flagger/canary.yaml: Flagger POSTs {name, namespace, phase, checksum, metadata} to each
 // hook, passes it on 200-202 only, and its scheduler acts on each hook type as in research §3.3-3.4.
-// The version is Flagger's checksum here ("good" or "bad" selects the static source's series).
+// The version is Flagger's checksum here ("good" or "bad" selects the static source's series). Auth is on
+// and Flagger sends no Authorization header: the deployer token in metadata.token is the only credential.
 
-const canary = readExample("flagger/canary.yaml") as CanarySpec;
-const hooks = canary.spec.analysis.webhooks;
-const hook = (type: string) => hooks.find((candidate) => candidate.type === type) as FlaggerWebhook;
+const example = readExample("flagger/canary.yaml") as CanarySpec;
+
+/** The example with its placeholder token replaced, as the operator fills it in (a hook without one stays without). */
+function withToken(token: string): CanarySpec {
+  const webhooks = example.spec.analysis.webhooks.map((h) => (h.metadata?.token === undefined ? h : { ...h, metadata: { ...h.metadata, token } }));
+  return { ...example, spec: { ...example.spec, analysis: { ...example.spec.analysis, webhooks } } };
+}
 
 let app: IntegrationApp;
+let canary: CanarySpec;
+let hooks: FlaggerWebhook[];
+const hook = (type: string) => hooks.find((candidate) => candidate.type === type) as FlaggerWebhook;
 beforeAll(async () => {
   app = await createIntegrationApp();
+  canary = withToken(await app.createToken("deployer"));
+  hooks = canary.spec.analysis.webhooks;
   await app.putGate(hooks[0]?.metadata?.gate ?? "");
 });
 afterAll(async () => app?.t.close());
@@ -23,16 +33,27 @@ afterAll(async () => app?.t.close());
 const idOf = (body: string) => (JSON.parse(body) as { id: string }).id;
 
 describe("Flagger webhooks from the example Canary", () => {
-  it("uses one URL per hook type, all with the same metadata naming the gate", () => {
-    expect(hooks.map((h) => h.type).sort()).toEqual(["confirm-promotion", "post-rollout", "pre-rollout", "rollback", "rollout"]);
-    for (const h of hooks) {
+  it("uses one URL per hook type, all with the same metadata naming the gate and carrying the token", () => {
+    const webhooks = example.spec.analysis.webhooks;
+    expect(webhooks.map((h) => h.type).sort()).toEqual(["confirm-promotion", "post-rollout", "pre-rollout", "rollback", "rollout"]);
+    for (const h of webhooks) {
       expect(new URL(h.url).pathname).toBe(`/v1/flagger/${h.type}`);
-      expect(h.metadata).toEqual(hooks[0]?.metadata);
+      expect(h.metadata).toEqual(webhooks[0]?.metadata);
+      expect(Object.keys(h.metadata ?? {})).toEqual(expect.arrayContaining(["gate", "token"]));
     }
   });
 
+  it("refuses a hook without the token, or with the example's placeholder, 401; a viewer token 403", async () => {
+    const send = sendTo(app.t.app);
+    const { token: _token, ...anonymous } = hook("pre-rollout").metadata ?? {};
+    expect((await callWebhook(canary, { ...hook("pre-rollout"), metadata: anonymous }, "Progressing", "no-token", send)).status).toBe(401);
+    expect((await callWebhook(example, example.spec.analysis.webhooks[0]!, "Progressing", "placeholder", send)).status).toBe(401);
+    const viewer = withToken(await app.createToken("viewer"));
+    expect((await callWebhook(viewer, viewer.spec.analysis.webhooks[0]!, "Progressing", "viewer", send)).status).toBe(403);
+  });
+
   it("a healthy canary steps up while pending, waits at full weight for continue, then is promoted", async () => {
-    const flagger = new FlaggerScheduler(canary, "good", sendTo(app.t.app, app.t.adminHeaders));
+    const flagger = new FlaggerScheduler(canary, "good", sendTo(app.t.app));
     expect(await flagger.tick()).toBe("Progressing");
     const id = idOf(flagger.calls.find((call) => call.type === "pre-rollout")?.body ?? "{}");
     expect(flagger.calls.map((call) => [call.type, call.status])).toEqual([["rollback", 423], ["pre-rollout", 200], ["rollout", 200]]);
@@ -50,7 +71,7 @@ describe("Flagger webhooks from the example Canary", () => {
   });
 
   it("a regressed canary is rolled back by the rollback hook on the first tick after the halt", async () => {
-    const flagger = new FlaggerScheduler(canary, "bad", sendTo(app.t.app, app.t.adminHeaders));
+    const flagger = new FlaggerScheduler(canary, "bad", sendTo(app.t.app));
     await flagger.tick();
     const id = idOf(flagger.calls[0]?.body ?? "{}");
     app.advance(5 * 60_000);
@@ -62,7 +83,7 @@ describe("Flagger webhooks from the example Canary", () => {
   });
 
   it("answers each hook type with the status its semantics need", async () => {
-    const send = sendTo(app.t.app, app.t.adminHeaders);
+    const send = sendTo(app.t.app);
     const inTable = (h: FlaggerWebhook) => ({ ...h, metadata: { ...h.metadata, environment: "hook-table" } });
     const statuses = async (checksum: string) =>
       Object.fromEntries(
@@ -82,7 +103,7 @@ describe("Flagger webhooks from the example Canary", () => {
   });
 
   it("a new checksum (a new Canary revision) supersedes the open analysis and starts its own", async () => {
-    const send = sendTo(app.t.app, app.t.adminHeaders);
+    const send = sendTo(app.t.app);
     const withVersion = { ...hook("rollout"), metadata: { ...hook("rollout").metadata, version: "6.5.0" } };
     const first = await callWebhook(canary, withVersion, "Progressing", "rev-1", send);
     const second = await callWebhook(canary, withVersion, "Progressing", "rev-2", send);
@@ -94,7 +115,7 @@ describe("Flagger webhooks from the example Canary", () => {
   });
 
   it("post-rollout with phase Failed stops the open analysis", async () => {
-    const send = sendTo(app.t.app, app.t.adminHeaders);
+    const send = sendTo(app.t.app);
     const started = await callWebhook(canary, hook("pre-rollout"), "Progressing", "rolled-back", send);
     const done = await callWebhook(canary, hook("post-rollout"), "Failed", "rolled-back", send);
     expect(done.status).toBe(200);

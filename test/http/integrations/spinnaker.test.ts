@@ -5,6 +5,7 @@ import { createIntegrationApp, readExample, type IntegrationApp } from "./fixtur
 
 // Replays examples/spinnaker/webhook-stage.json as Orca runs a Webhook stage: the POST, the status URL
 // from the answer (statusUrlJsonPath), then GETs of it read with statusJsonPath against the status lists.
+// Auth is on: the only token is the deployer token in the stage's customHeaders, sent with every request.
 
 const stage = readExample("spinnaker/webhook-stage.json") as WebhookStage;
 
@@ -14,17 +15,25 @@ function withTrigger(tag: string, environment: string): WebhookStage {
   return JSON.parse(text) as WebhookStage;
 }
 
+/** The operator's token in place of the example's placeholder, in the example's `Authorization: Bearer` header. */
+function withToken(resolved: WebhookStage, token: string): WebhookStage {
+  expect(resolved.customHeaders?.Authorization).toMatch(/^Bearer \S+$/);
+  return { ...resolved, customHeaders: { ...resolved.customHeaders, Authorization: `Bearer ${token}` } };
+}
+
 let app: IntegrationApp;
+let deployerToken: string;
 beforeAll(async () => {
   app = await createIntegrationApp();
+  deployerToken = await app.createToken("deployer");
   await app.putGate(new URL(stage.url).pathname.split("/")[3] ?? "");
 });
 afterAll(async () => app?.t.close());
 
 describe("Spinnaker webhook stage against the example", () => {
   it("succeeds on continue after polling through pending, showing the reason as progress", async () => {
-    const send = sendTo(app.t.app, app.t.adminHeaders);
-    const resolved = withTrigger("good", "spinnaker-good");
+    const send = sendTo(app.t.app);
+    const resolved = withToken(withTrigger("good", "spinnaker-good"), deployerToken);
     const created = await createWebhook(resolved, send);
     expect(created).toEqual({ status: "SUCCEEDED", statusUrl: expect.any(String) });
     expect(created.statusUrl).toMatch(/^http:\/\/canary-gate\.test\/v1\/rollouts\/[0-9a-f-]{36}\/verdict$/);
@@ -37,8 +46,8 @@ describe("Spinnaker webhook stage against the example", () => {
   });
 
   it("is TERMINAL on halt", async () => {
-    const send = sendTo(app.t.app, app.t.adminHeaders);
-    const resolved = withTrigger("bad", "spinnaker-bad");
+    const send = sendTo(app.t.app);
+    const resolved = withToken(withTrigger("bad", "spinnaker-bad"), deployerToken);
     const created = await createWebhook(resolved, send);
     app.advance(5 * 60_000);
     await app.evaluate(created.statusUrl!.split("/").at(-2)!);
@@ -46,8 +55,17 @@ describe("Spinnaker webhook stage against the example", () => {
   });
 
   it("fails the stage at once on a bad request instead of polling for ever", async () => {
-    const send = sendTo(app.t.app, app.t.adminHeaders);
-    expect(await createWebhook({ ...withTrigger("good", "x"), url: stage.url.replace(/gates\/[^/]+/, "gates/no-such-gate") }, send)).toMatchObject({ status: "TERMINAL" });
-    expect(await createWebhook(JSON.parse(JSON.stringify(stage)) as WebhookStage, send)).toMatchObject({ status: "TERMINAL" });
+    const send = sendTo(app.t.app);
+    expect(await createWebhook({ ...withToken(withTrigger("good", "x"), deployerToken), url: stage.url.replace(/gates\/[^/]+/, "gates/no-such-gate") }, send)).toMatchObject({ status: "TERMINAL", error: "status code 404" });
+    expect(await createWebhook(withToken(JSON.parse(JSON.stringify(stage)) as WebhookStage, deployerToken), send)).toMatchObject({ status: "TERMINAL", error: "status code 400" });
+  });
+
+  it("is TERMINAL at once without the token (401), with the example's placeholder (401) or with a viewer token (403)", async () => {
+    const send = sendTo(app.t.app);
+    const resolved = withTrigger("good", "spinnaker-auth");
+    const { Authorization: _authorization, ...anonymous } = resolved.customHeaders ?? {};
+    expect(await createWebhook({ ...resolved, customHeaders: anonymous }, send)).toEqual({ status: "TERMINAL", error: "status code 401" });
+    expect(await createWebhook(resolved, send)).toEqual({ status: "TERMINAL", error: "status code 401" });
+    expect(await createWebhook(withToken(resolved, await app.createToken("viewer")), send)).toEqual({ status: "TERMINAL", error: "status code 403" });
   });
 });

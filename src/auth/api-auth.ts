@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AuthConfig } from "../config.js";
 import { problem } from "../http/problem.js";
+import { requestHeader } from "../http/request-header.js";
 import { accessFor } from "./access-policy.js";
 import type { Authenticator } from "./authenticator.js";
 import type { RateLimiter } from "./rate-limiter.js";
@@ -9,7 +10,7 @@ import { bearerSecret } from "./secrets.js";
 
 type Env = { Variables: { requestId: string; principal: Principal | undefined } };
 
-/** Flagger sends no Authorization header unless configured to: its webhooks may carry the token as metadata.token. */
+/** Flagger's webhooks cannot send an Authorization header: they may carry the token as metadata.token. */
 async function flaggerToken(c: Context): Promise<string | undefined> {
   if (c.req.method !== "POST" || !c.req.path.startsWith("/v1/flagger/")) return undefined;
   try {
@@ -26,7 +27,7 @@ export function apiAuth(deps: { auth: AuthConfig; authenticator: Authenticator; 
   return async (c, next) => {
     if (!deps.auth.enabled || c.req.method === "OPTIONS") return next();
     const access = accessFor(c.req.method, c.req.path);
-    const secret = bearerSecret(c.req.header("authorization")) ?? (await flaggerToken(c));
+    const secret = bearerSecret(requestHeader(c, "authorization")) ?? (await flaggerToken(c));
     if (!secret) {
       if (access.isVerdictRead && deps.auth.publicVerdicts) return next();
       return problem(c, { type: "/problems/unauthenticated", status: 401, detail: "a bearer token is required (Authorization: Bearer <token>)" }, { "www-authenticate": 'Bearer realm="canary-gate"' });

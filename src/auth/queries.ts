@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, isNull, lte, or } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { announce, cachedRead, evictChanged, type NotifiedCacheOptions } from "../db/notified-cache.js";
 import { apiTokens, webSessions } from "../db/schema/index.js";
 import type { Role } from "./roles.js";
 
@@ -18,9 +19,19 @@ export async function listApiTokens(db: Database): Promise<ApiTokenRow[]> {
   return db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt));
 }
 
-export async function findApiTokenByHash(db: Database, params: { hash: string }): Promise<ApiTokenRow | undefined> {
-  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.hash, params.hash)).limit(1);
-  return row;
+/**
+ * Tokens are looked up on every API request, so each process keeps the rows of tokens it has seen
+ * (by hash; unknown secrets are not cached). A revocation reaches every replica's cache by NOTIFY
+ * (see notified-cache.ts); expiry is checked by the caller on every use.
+ */
+export const TOKEN_CHANNEL = "canary_gate_token_changed";
+const tokenCache: NotifiedCacheOptions<ApiTokenRow> = { channel: TOKEN_CHANNEL, ttlMs: 10_000, maxEntries: 10_000, concerns: (id, row) => row.id === id };
+
+export function findApiTokenByHash(db: Database, params: { hash: string }): Promise<ApiTokenRow | undefined> {
+  return cachedRead(db, tokenCache, params.hash, async () => {
+    const [row] = await db.select().from(apiTokens).where(eq(apiTokens.hash, params.hash)).limit(1);
+    return row;
+  });
 }
 
 export async function findApiToken(db: Database, params: { id: string }): Promise<ApiTokenRow | undefined> {
@@ -29,7 +40,12 @@ export async function findApiToken(db: Database, params: { id: string }): Promis
 }
 
 export async function revokeApiToken(db: Database, params: { id: string; now: Date }): Promise<ApiTokenRow | undefined> {
-  const [row] = await db.update(apiTokens).set({ revokedAt: params.now }).where(eq(apiTokens.id, params.id)).returning();
+  const row = await db.transaction(async (tx) => {
+    const [updated] = await tx.update(apiTokens).set({ revokedAt: params.now }).where(eq(apiTokens.id, params.id)).returning();
+    if (updated) await announce(tx, TOKEN_CHANNEL, updated.id);
+    return updated;
+  });
+  evictChanged(db, TOKEN_CHANNEL, params.id);
   return row;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 const TOKEN_PREFIX = "cg_";
 
@@ -9,7 +9,7 @@ export function generateSecret(): string {
 
 /** SHA-256 of a secret, hex: what is stored and looked up instead of the secret. */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  return hash("sha256", secret, "hex");
 }
 
 /** Constant-time comparison of two hex hashes of equal length. */

@@ -1,6 +1,7 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { MiddlewareHandler } from "hono";
 import { TRACER_NAME } from "../telemetry/tracer.js";
+import { requestHeaders } from "./request-header.js";
 
 /**
  * One SERVER span per request, named after the route template (`GET /v1/rollouts/{id}/verdict`), child
@@ -8,9 +9,12 @@ import { TRACER_NAME } from "../telemetry/tracer.js";
  * auto-instrumentation runs, so none is duplicated.
  */
 export function serverSpan(): MiddlewareHandler {
+  const tracer = trace.getTracer(TRACER_NAME);
   return async (c, next) => {
-    const parent = propagation.extract(context.active(), Object.fromEntries(c.req.raw.headers));
-    const span = trace.getTracer(TRACER_NAME).startSpan(`${c.req.method}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": c.req.method, "url.path": c.req.path } }, parent);
+    const parent = propagation.extract(context.active(), requestHeaders(c));
+    const span = tracer.startSpan(`${c.req.method}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": c.req.method, "url.path": c.req.path } }, parent);
+    // Without an OpenTelemetry SDK the span is a no-op: skip the bookkeeping.
+    if (!isSpanContextValid(span.spanContext())) return next();
     try {
       await context.with(trace.setSpan(parent, span), next);
     } finally {

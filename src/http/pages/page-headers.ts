@@ -6,7 +6,8 @@ export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' da
 /** Security headers of the HTML pages (the API's headers are set for every route in app.ts). */
 export function pageHeaders(): MiddlewareHandler {
   return async (c, next) => {
-    await next();
+    // Before the handler: a header added after it answered would make Hono rebuild the response.
     c.header("content-security-policy", PAGE_CSP);
+    await next();
   };
 }

@@ -74,6 +74,22 @@ describe("security headers", () => {
     expect(await css.text()).toContain("box-sizing");
   });
 
+  it("sends the API's security headers and a request id on answers and on problems alike", async () => {
+    const listed = await t.app.request("/v1/tokens", { headers: t.adminHeaders });
+    const missing = await t.app.request("/v1/rollouts/00000000-0000-4000-8000-000000000000/verdict", { headers: { ...t.adminHeaders, "x-request-id": "poll-42" } });
+    const unauthenticated = await t.app.request("/v1/tokens");
+    expect([listed.status, missing.status, unauthenticated.status]).toEqual([200, 404, 401]);
+    for (const response of [listed, missing, unauthenticated]) {
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("content-security-policy")).toBe("frame-ancestors 'none'");
+      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(response.headers.get("x-request-id")).toMatch(/^[A-Za-z0-9._-]+$/);
+    }
+    expect(missing.headers.get("x-request-id")).toBe("poll-42");
+    expect(missing.headers.get("content-type")).toContain("application/problem+json");
+  });
+
   it("answers CORS preflights for an allowed origin only", async () => {
     const preflight = (origin: string) =>
       t.app.request("/v1/rollouts/x/verdict", { method: "OPTIONS", headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "authorization" } });

@@ -64,9 +64,12 @@ export interface Service {
  * Starts Canary Gate as a child process (`node --import tsx src/main.ts`, or `<dist>/main.js` of a
  * build from `buildDist()`) and waits for /readyz, polling every 10 ms.
  */
-export async function startService(env: Record<string, string>, options: { dist?: string; timeoutMs?: number } = {}): Promise<Service> {
+export async function startService(env: Record<string, string>, options: { dist?: string; timeoutMs?: number; withTelemetry?: boolean } = {}): Promise<Service> {
   const port = await freePort();
-  const args = options.dist ? [join(options.dist, "main.js")] : ["--import", "tsx", "src/main.ts"];
+  // `withTelemetry`: the OpenTelemetry SDK loaded first, as `npm start` does.
+  const args = options.dist
+    ? [...(options.withTelemetry ? ["--import", join(options.dist, "instrumentation.js")] : []), join(options.dist, "main.js")]
+    : ["--import", "tsx", ...(options.withTelemetry ? ["--import", "./src/instrumentation.ts"] : []), "src/main.ts"];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: root,

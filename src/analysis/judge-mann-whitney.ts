@@ -1,6 +1,7 @@
 import { describeRelative, formatSetting, formatSigned, formatSignedPercent, onSide, tooFewPoints } from "./judge-wording.js";
 import { hodgesLehmannSorted } from "./stats/hodges-lehmann.js";
 import { mannWhitneyUSorted, type Alternative } from "./stats/mann-whitney.js";
+import { sortFloat64 } from "./stats/sort-float64.js";
 import { summarizeSorted } from "./stats/summary.js";
 import type { Direction, Judgement, TestOutcome } from "./types.js";
 
@@ -61,6 +62,10 @@ export function judgeMannWhitney(input: MannWhitneyCheckInput): Judgement {
   };
 }
 
+/** The finite values, sorted ascending, copied in one pass. */
 function finiteSorted(values: readonly number[]): Float64Array {
-  return Float64Array.from(values.filter(Number.isFinite)).sort();
+  const finite = new Float64Array(values.length);
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) finite[count++] = values[i] as number;
+  return sortFloat64(count === values.length ? finite : finite.slice(0, count));
 }

@@ -1,5 +1,6 @@
 import type { Direction } from "../types.js";
-import { cles, meanRatio } from "./effect-sizes.js";
+import { sortedCopy } from "../stats/summary.js";
+import { clesSorted, meanRatio, ratioOfMeans } from "./effect-sizes.js";
 import { applyNanStrategy, kayentaStats, removeIqrOutliers, type KayentaStats, type NanStrategy } from "./preprocess.js";
 import { kayentaRankSumInterval } from "./rank-sum-interval.js";
 import { addTieNoise, seededUniform, type Uniform } from "./tie-noise.js";
@@ -53,7 +54,7 @@ const DEFAULT_SEED = 0x5eed;
 export function classifyKayenta(control: readonly number[], experiment: readonly number[], params: KayentaClassifierParams = {}): KayentaMetricClassification {
   const name = params.name ?? "metric";
   const nanStrategy = params.nanStrategy ?? "remove";
-  const prepare = (values: readonly number[]): number[] => {
+  const prepare = (values: readonly number[]): readonly number[] => {
     const cleaned = applyNanStrategy(values, nanStrategy);
     return params.outliers?.strategy === "remove" ? removeIqrOutliers(cleaned, params.outliers.factor ?? 3.0) : cleaned;
   };
@@ -69,27 +70,41 @@ export function classifyKayenta(control: readonly number[], experiment: readonly
     if (params.mustHaveData && !params.isCritical) return early("NodataFailMetric", reason);
     return early("Nodata", reason, params.isCritical ?? false);
   }
-  if (sameSorted(exp, ctl)) return early("Pass", "The Canary and Baseline data are identical");
-  if (new Set([...exp, ...ctl]).size === 1) return early("Pass", "");
+  // Sorted once: the identity and single-value checks, the rank sums and cles all read these.
+  const sorted = { control: sortedCopy(ctl), experiment: sortedCopy(exp) };
+  if (sameSorted(sorted.experiment, sorted.control)) return early("Pass", "The Canary and Baseline data are identical");
+  if (isConstant(sorted.experiment) && isConstant(sorted.control) && sorted.experiment[0] === sorted.control[0]) return early("Pass", "");
   try {
-    return { ...compare(ctl, exp, params, name), ...stats };
+    return { ...compare({ control: ctl, experiment: exp, sorted }, stats, params, name), ...stats };
   } catch {
     // The judge turns any classifier exception (σ = 0, non-finite data) into Error.
     return early("Error", "Metric Classification Failed");
   }
 }
 
-function compare(control: number[], experiment: number[], params: KayentaClassifierParams, name: string): Omit<KayentaMetricClassification, "controlStats" | "experimentStats"> {
-  let [x, y] = [experiment, control];
-  if (new Set(x).size === 1 && new Set(y).size === 1) {
+/** Both prepared series, in their order (sums depend on it) and sorted ascending. */
+interface Samples {
+  control: readonly number[];
+  experiment: readonly number[];
+  sorted: { control: Float64Array; experiment: Float64Array };
+}
+
+type Comparison = Omit<KayentaMetricClassification, "controlStats" | "experimentStats">;
+
+function compare(samples: Samples, stats: { controlStats: KayentaStats; experimentStats: KayentaStats }, params: KayentaClassifierParams, name: string): Comparison {
+  let [x, y, sorted] = [samples.experiment, samples.control, samples.sorted];
+  // The summaries' means are Kayenta's meanRatio inputs, unless tie noise changes the data.
+  let deviation = ratioOfMeans(stats.experimentStats.mean, stats.controlStats.mean);
+  if (isConstant(sorted.experiment) && isConstant(sorted.control)) {
     const uniform = params.random ?? seededUniform(DEFAULT_SEED);
     [x, y] = [addTieNoise(x, uniform), addTieNoise(y, uniform)];
+    sorted = { experiment: sortedCopy(x), control: sortedCopy(y) };
+    deviation = meanRatio(x, y);
   }
-  const { estimate, lower, upper } = kayentaRankSumInterval(x, y, params.confLevel ?? 0.98);
+  const { estimate, lower, upper } = kayentaRankSumInterval(x, y, params.confLevel ?? 0.98, sorted);
   const bound = (params.tolerance ?? 0.25) * Math.abs(estimate);
-  const deviation = meanRatio(x, y);
   const thresholds = effectSizeThresholds(params.effectSize);
-  const effect = thresholds.measure === "cles" ? cles(x, y) : deviation;
+  const effect = thresholds.measure === "cles" ? clesSorted(sorted.experiment, sorted.control) : deviation;
   const direction = params.direction ?? "either";
   const interval = { estimate, lower, upper };
   const label = (classification: "High" | "Low", criticalLimit: number, beyond: (e: number, t: number) => boolean) => {
@@ -120,8 +135,11 @@ function effectSizeThresholds(given: Partial<KayentaEffectSize> = {}): KayentaEf
   };
 }
 
-function sameSorted(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  const [sa, sb] = [Float64Array.from(a).sort(), Float64Array.from(b).sort()];
-  return sa.every((v, i) => v === sb[i]);
+function sameSorted(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** One distinct value in a non-empty ascending series (no NaN after the NaN strategy). */
+function isConstant(sorted: Float64Array): boolean {
+  return sorted[0] === sorted[sorted.length - 1];
 }

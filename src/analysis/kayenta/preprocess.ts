@@ -12,8 +12,13 @@ export interface KayentaStats {
   count: number;
 }
 
-/** Kayenta's Transforms.removeNaNs / replaceNaNs. */
-export function applyNanStrategy(values: readonly number[], strategy: NanStrategy): number[] {
+// The scans below index their arrays: V8 runs for…of over an array of doubles several times slower.
+
+/** Kayenta's Transforms.removeNaNs / replaceNaNs; the series itself when it holds no NaN. */
+export function applyNanStrategy(values: readonly number[], strategy: NanStrategy): readonly number[] {
+  let hasNaN = false;
+  for (let i = 0; i < values.length && !hasNaN; i++) hasNaN = Number.isNaN(values[i]);
+  if (!hasNaN) return values;
   return strategy === "replace" ? values.map((v) => (Number.isNaN(v) ? 0 : v)) : values.filter((v) => !Number.isNaN(v));
 }
 
@@ -46,7 +51,8 @@ export function kayentaStats(values: readonly number[]): KayentaStats {
   if (count === 0) return { min: 0, max: 0, mean: 0, std: 0, count: 0 };
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) {
+  for (let i = 0; i < count; i++) {
+    const v = values[i] as number;
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -54,7 +60,8 @@ export function kayentaStats(values: readonly number[]): KayentaStats {
   // commons-math Variance: the corrected two-pass algorithm.
   let squares = 0;
   let deviations = 0;
-  for (const v of values) {
+  for (let i = 0; i < count; i++) {
+    const v = values[i] as number;
     squares += (v - mean) * (v - mean);
     deviations += v - mean;
   }
@@ -65,9 +72,9 @@ export function kayentaStats(values: readonly number[]): KayentaStats {
 /** commons-math StatUtils.mean: the sum's mean plus the mean of the deviations from it (NaN when empty). */
 export function commonsMean(values: readonly number[]): number {
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
   const first = sum / values.length;
   let correction = 0;
-  for (const v of values) correction += v - first;
+  for (let i = 0; i < values.length; i++) correction += (values[i] as number) - first;
   return first + correction / values.length;
 }

@@ -1,7 +1,7 @@
 import { InsufficientData } from "./insufficient-data.js";
 import { pairwiseDifferenceSelector } from "./kth-pairwise-difference.js";
 import { normalQuantile } from "./normal.js";
-import { pooledRanks, sortedFinite, tieTerm } from "./rank-sum.js";
+import { pooledRanks, sortedFinite, tieTerm, type PooledRanks } from "./rank-sum.js";
 
 /** A shift of x relative to y (x minus y) and its two-sided confidence interval. */
 export interface ShiftEstimate {
@@ -58,14 +58,16 @@ export function wilcoxonDiff(x: readonly number[], y: readonly number[], mu: num
   return wilcoxonDiffSorted(xs, ys, mu, q, opts);
 }
 
-/** `wilcoxonDiff` on samples already sorted ascending, for root-finders that evaluate it many times. */
+/** `wilcoxonDiff` on samples already sorted ascending. */
 export function wilcoxonDiffSorted(xs: Float64Array, ys: Float64Array, mu: number, q: number, opts: { correct?: boolean } = {}): number {
-  const n = xs.length;
-  const m = ys.length;
+  return wilcoxonScore(xs.length, ys.length, pooledRanks(xs, ys, mu), q, opts.correct !== false);
+}
+
+/** `wilcoxonDiff` from the pooled ranks of x − d (n values) and y (m values). */
+export function wilcoxonScore(n: number, m: number, ranks: PooledRanks, q: number, correct: boolean): number {
   const total = n + m;
-  const ranks = pooledRanks(xs, ys, mu);
   const dz = ranks.rankSumX - (n * (n + 1)) / 2 - (n * m) / 2;
-  const correction = opts.correct === false ? 0 : Math.sign(dz) * 0.5;
+  const correction = correct ? Math.sign(dz) * 0.5 : 0;
   const sigma = Math.sqrt(((n * m) / 12) * (total + 1 - ranks.tieTerm / (total * (total - 1))));
   return (dz - correction) / sigma - q;
 }

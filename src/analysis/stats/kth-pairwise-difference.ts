@@ -25,6 +25,10 @@ interface Sweep {
  */
 export function pairwiseDifferenceSelector(xs: Float64Array, ys: Float64Array): { kth: (k: number) => number } {
   const total = xs.length * ys.length;
+  // ys and a +Infinity sentinel (x − Infinity > d never holds): full sweeps need no bound test.
+  const padded = new Float64Array(ys.length + 1);
+  padded.set(ys);
+  padded[ys.length] = Infinity;
   const seen: Sweep[] = [];
   // The last enumerated bracket answers neighbouring ranks (the two middle ones of an even n·m) at once.
   let last: { countLo: number; values: Float64Array } = { countLo: 0, values: new Float64Array(0) };
@@ -32,7 +36,7 @@ export function pairwiseDifferenceSelector(xs: Float64Array, ys: Float64Array): 
   const first: Sweep = { d: -Infinity, count: 0, below: -Infinity, above: (xs[0] as number) - (ys[ys.length - 1] as number), rows: new Int32Array(xs.length).fill(ys.length) };
   const everything: Sweep = { d: Infinity, count: total, below: (xs[xs.length - 1] as number) - (ys[0] as number), above: Infinity, rows: new Int32Array(xs.length) };
   const sweepAt = (d: number, from: Sweep, to: Sweep, candidates: number): Sweep => {
-    const at = candidates < xs.length + ys.length ? sweepBetween(xs, ys, d, from.rows, to.rows) : sweep(xs, ys, d);
+    const at = candidates < xs.length + ys.length ? sweepBetween(xs, ys, d, from.rows, to.rows) : sweep(xs, ys, padded, d);
     seen.push(at);
     return at;
   };
@@ -98,16 +102,73 @@ function sampledBracket(xs: Float64Array, ys: Float64Array, q: number): [number,
   return [at(q * size - margin), at(q * size + margin)];
 }
 
-/** One merge pass: for ascending xs the first j with xs[i] − ys[j] ≤ d only moves right. */
-function sweep(xs: Float64Array, ys: Float64Array, d: number): Sweep {
-  const rows = new Int32Array(xs.length);
-  let j = 0;
-  for (let i = 0; i < xs.length; i++) {
+/**
+ * One merge pass: for ascending xs the first j with xs[i] − ys[j] ≤ d only moves right. It runs as four
+ * interleaved merges (rows split in quarters, each started by a binary search) whose steps either move j
+ * or close row i, chosen by arithmetic on the comparison rather than a branch: the outcomes are
+ * data-dependent, so branches would mispredict about half the time, and the four merges overlap.
+ * `padded` is ys with a +Infinity sentinel.
+ */
+function sweep(xs: Float64Array, ys: Float64Array, padded: Float64Array, d: number): Sweep {
+  const n = xs.length;
+  const rows = new Int32Array(n);
+  const b1 = n >>> 2;
+  const b2 = n >>> 1;
+  const b3 = b1 + b2;
+  let i0 = 0;
+  let i1 = b1;
+  let i2 = b2;
+  let i3 = b3;
+  let j0 = 0;
+  let j1 = firstAtMost(xs[b1] as number, padded, d);
+  let j2 = firstAtMost(xs[b2] as number, padded, d);
+  let j3 = firstAtMost(xs[b3] as number, padded, d);
+  while (i0 < b1 && i1 < b2 && i2 < b3 && i3 < n) {
+    // Each row's last write, when it closes, holds its first j.
+    rows[i0] = j0;
+    rows[i1] = j1;
+    rows[i2] = j2;
+    rows[i3] = j3;
+    const c0 = +((xs[i0] as number) - (padded[j0] as number) > d);
+    const c1 = +((xs[i1] as number) - (padded[j1] as number) > d);
+    const c2 = +((xs[i2] as number) - (padded[j2] as number) > d);
+    const c3 = +((xs[i3] as number) - (padded[j3] as number) > d);
+    j0 += c0;
+    j1 += c1;
+    j2 += c2;
+    j3 += c3;
+    i0 += 1 - c0;
+    i1 += 1 - c1;
+    i2 += 1 - c2;
+    i3 += 1 - c3;
+  }
+  mergeRows(xs, padded, d, rows, i0, b1, j0);
+  mergeRows(xs, padded, d, rows, i1, b2, j1);
+  mergeRows(xs, padded, d, rows, i2, b3, j2);
+  mergeRows(xs, padded, d, rows, i3, n, j3);
+  return summarizeRows(xs, ys, d, rows);
+}
+
+/** Rows [start, end) of a sweep, merged from j = `from`. */
+function mergeRows(xs: Float64Array, padded: Float64Array, d: number, rows: Int32Array, start: number, end: number, from: number): void {
+  let j = from;
+  for (let i = start; i < end; i++) {
     const x = xs[i] as number;
-    while (j < ys.length && x - (ys[j] as number) > d) j++;
+    while (x - (padded[j] as number) > d) j++;
     rows[i] = j;
   }
-  return summarizeRows(xs, ys, d, rows);
+}
+
+/** The first j with x − ys[j] ≤ d, by binary search (ys ascending, so x − ys[j] descends). */
+function firstAtMost(x: number, ys: Float64Array, d: number): number {
+  let lo = 0;
+  let hi = ys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x - (ys[mid] as number) > d) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A pass that scans each row only between its first j at hi (`from`) and at lo (`to`), for a d in (lo, hi]. */

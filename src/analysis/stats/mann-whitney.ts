@@ -1,6 +1,7 @@
 import { InsufficientData } from "./insufficient-data.js";
 import { normalCdf } from "./normal.js";
-import { pooledRanks, sortedFinite } from "./rank-sum.js";
+import { sortedFinite } from "./rank-sum.js";
+import { shiftedRankSums } from "./shifted-rank-sums.js";
 
 /** Which shift of the first sample the test looks for. */
 export type Alternative = "two-sided" | "greater" | "less";
@@ -38,7 +39,7 @@ export function mannWhitneyUSorted(
   if (xs.length === 0 || ys.length === 0) throw new InsufficientData("Mann-Whitney U needs at least one value in each sample");
   const n = xs.length;
   const m = ys.length;
-  const { rankSumX, tieTerm } = pooledRanks(xs, ys);
+  const { rankSumX, tieTerm } = shiftedRankSums(xs, ys)(0);
   const u = rankSumX - (n * (n + 1)) / 2;
   const total = n + m;
   const sigma = Math.sqrt(((n * m) / 12) * (total + 1 - tieTerm / (total * (total - 1))));

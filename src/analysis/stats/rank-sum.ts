@@ -1,3 +1,5 @@
+import { sortFloat64 } from "./sort-float64.js";
+
 /** What the rank-sum statistics need from the pooled sample. */
 export interface PooledRanks {
   /** Sum of the first sample's ranks in the pooled sample, ties given their average rank. */
@@ -46,6 +48,6 @@ export function tieTerm(sorted: Float64Array): number {
 
 /** Ascending copy of a sample of finite numbers; NaN or ±Infinity would make ranks meaningless. */
 export function sortedFinite(values: readonly number[], name: string): Float64Array {
-  for (const v of values) if (!Number.isFinite(v)) throw new RangeError(`${name} holds a non-finite value (${v})`);
-  return Float64Array.from(values).sort();
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) throw new RangeError(`${name} holds a non-finite value (${values[i]})`);
+  return sortFloat64(Float64Array.from(values));
 }

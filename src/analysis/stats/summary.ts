@@ -1,6 +1,7 @@
 import { mean } from "simple-statistics";
 import type { SampleSummary } from "../types.js";
 import { InsufficientData } from "./insufficient-data.js";
+import { sortFloat64 } from "./sort-float64.js";
 
 /** Aggregates a check may compare (the gate schema's list); percentiles use `quantile` (R type 7). */
 export type Aggregate = "mean" | "median" | "p90" | "p95" | "p99" | "min" | "max";
@@ -22,9 +23,9 @@ export function quantile(sorted: ArrayLike<number>, p: number): number {
   return h === below || low === high ? low : low + (h - below) * (high - low);
 }
 
-/** Sorted copy; a typed array sorts numerically without a comparator. */
+/** Ascending copy, ordered as Float64Array.prototype.sort orders it. */
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values).sort();
+  return sortFloat64(Float64Array.from(values));
 }
 
 /** n, mean (compensated sum), median and p95 of a non-empty sample. */

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AllObservationsTied, kayentaRankSumInterval } from "../../../src/analysis/kayenta/rank-sum-interval.js";
+import { AllObservationsTied, kayentaRankSumInterval, type KayentaInterval } from "../../../src/analysis/kayenta/rank-sum-interval.js";
 import { zeroin } from "../../../src/analysis/kayenta/zeroin.js";
 import { wilcoxonDiff } from "../../../src/analysis/stats/hodges-lehmann.js";
 import { normalQuantile } from "../../../src/analysis/stats/normal.js";
@@ -65,6 +66,52 @@ describe("kayentaRankSumInterval: other Kayenta numbers", () => {
 
   it("throws AllObservationsTied when W has no variance", () => {
     expect(() => kayentaRankSumInterval([2], [1], 0.95)).toThrow(AllObservationsTied);
+  });
+});
+
+describe("kayentaRankSumInterval: the same numbers as W taken from the plain merge at every μ", () => {
+  // The straightforward algorithm: each W(μ) ranks x − μ with y afresh (wilcoxonDiff), Kayenta's root rules.
+  const straightforward = (x: number[], y: number[], confLevel: number) => {
+    const lowest = (v: number[]): number => v.reduce((m, a) => (a < m ? a : m), Infinity);
+    const highest = (v: number[]): number => v.reduce((m, a) => (a > m ? a : m), -Infinity);
+    const [muMin, muMax] = [lowest(x) - highest(y), highest(x) - lowest(y)];
+    const w = (mu: number, q: number): number => {
+      const value = wilcoxonDiff(x, y, mu, q);
+      if (Number.isNaN(value)) throw new AllObservationsTied();
+      return value;
+    };
+    const root = (q: number): number => {
+      const [atMin, atMax] = [w(muMin, q), w(muMax, q)];
+      if (atMin <= 0) return muMin;
+      if (atMax >= 0) return muMax;
+      return zeroin((mu) => w(mu, q), muMin, muMax, atMin, atMax);
+    };
+    const z = normalQuantile((1 - confLevel) / 2);
+    const [lower, upper] = [root(-z), root(z)];
+    return { estimate: zeroin((mu) => w(mu, 0), muMin, muMax, w(muMin, 0), w(muMax, 0)), lower, upper, muMin, muMax };
+  };
+  const value = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -50, max: 50, noNaN: true }), fc.constantFrom(0, -0, 0.1, 0.2, 0.3));
+  const sample = fc.array(value, { minLength: 1, maxLength: 80 });
+
+  it("on random data, ties included, to the bit", () => {
+    fc.assert(
+      fc.property(sample, sample, fc.constantFrom(0.9, 0.95, 0.98), (x, y, confLevel) => {
+        // Either both give the same numbers, or both find σ = 0 (every pooled value tied at some μ).
+        const outcome = (interval: () => KayentaInterval): KayentaInterval | "tied" => {
+          try {
+            return interval();
+          } catch (error) {
+            if (error instanceof AllObservationsTied) return "tied";
+            throw error;
+          }
+        };
+        const expected = outcome(() => straightforward(x, y, confLevel));
+        const actual = outcome(() => kayentaRankSumInterval(x, y, confLevel));
+        if (expected === "tied" || actual === "tied") expect(actual).toBe(expected);
+        else for (const key of ["estimate", "lower", "upper", "muMin", "muMax"] as const) expect(Object.is(actual[key], expected[key]), key).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

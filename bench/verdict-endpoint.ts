@@ -88,7 +88,8 @@ try {
 
   const rows: Array<Measured & { ratio: number }> = [];
   for (const connections of CONNECTIONS) {
-    const base = await load("bare Hono", bare.pid ?? 0, bareUrl, connections, pollerHeaders);
+    // The same 1,000 paths as the service gets, so the load generator does the same work for both.
+    const base = await load("bare Hono", bare.pid ?? 0, ids.map((id) => `http://127.0.0.1:${barePort}/v1/rollouts/${id}/verdict`), connections, pollerHeaders);
     const real = await load(SERVICE, service.pid, verdictUrls, connections, pollerHeaders);
     const withSdk = await load(TRACED, traced.pid, tracedUrls, connections, pollerHeaders);
     rows.push({ ...base, ratio: 1 }, { ...real, ratio: real.rps / base.rps }, { ...withSdk, ratio: withSdk.rps / base.rps });

@@ -8,6 +8,7 @@ import { SourceError, type BucketSeries, type MetricSource, type QueryWindow, ty
 import type { Meters } from "../telemetry/meters.js";
 import { traceSourceFetch } from "../telemetry/trace-source.js";
 import type { CheckWindows } from "./run-check.js";
+import { fetchKey, fetchOnce, type SharedFetches } from "./shared-fetches.js";
 
 type Role = QueryRun["role"];
 
@@ -16,8 +17,11 @@ export interface Fetcher {
   buckets(role: Role, template: string, window: QueryWindow): Promise<BucketSeries | null>;
 }
 
-/** Runs a check's queries against its source, recording each query, its window, point count and link. */
-export function createFetcher(source: MetricSource, signal: AbortSignal, runs: QueryRun[], render: (template: string) => string, meters: Meters): Fetcher {
+/**
+ * Runs a check's queries against its source, recording each query, its window, point count and link; a query
+ * another check of the same evaluation already asked (`shared`) is answered from there.
+ */
+export function createFetcher(source: MetricSource, signal: AbortSignal, runs: QueryRun[], render: (template: string) => string, meters: Meters, shared?: SharedFetches): Fetcher {
   const record = (role: Role, query: string, window: QueryWindow): QueryRun => {
     const run: QueryRun = { role, query, start: window.start.toISOString(), end: window.end.toISOString(), points: 0, link: source.queryLink ? source.queryLink(query, window) : null };
     runs.push(run);
@@ -26,7 +30,8 @@ export function createFetcher(source: MetricSource, signal: AbortSignal, runs: Q
   return {
     async series(role, template, window) {
       const run = record(role, render(template), window);
-      const series = await traceSourceFetch(meters, source, role, () => source.queryRange(run.query, window, signal));
+      const fetch = () => traceSourceFetch(meters, source, role, () => source.queryRange(run.query, window, signal));
+      const series = await fetchOnce(shared, fetchKey(source.name, "series", run.query, window), fetch);
       run.points = series ? series.values.filter(Number.isFinite).length : 0;
       if (series) run.sample = thin(finite(series));
       return series;
@@ -35,7 +40,8 @@ export function createFetcher(source: MetricSource, signal: AbortSignal, runs: Q
       if (!source.queryBuckets) throw new SourceError("query", `source "${source.name}" (${source.type}) cannot read histograms`);
       const run = record(role, render(template), window);
       const query = source.queryBuckets.bind(source);
-      const fetched = await traceSourceFetch(meters, source, role, () => query(run.query, window, signal));
+      const fetch = () => traceSourceFetch(meters, source, role, () => query(run.query, window, signal));
+      const fetched = await fetchOnce(shared, fetchKey(source.name, "buckets", run.query, window), fetch);
       const buckets = fetched ? usableSteps(fetched) : null;
       run.points = buckets?.timestamps.length ?? 0;
       const summed = buckets ? sumHistogram(buckets) : null;
@@ -55,7 +61,7 @@ export async function fetchFixedData(check: MetricCheck, windows: CheckWindows, 
   if (check.kind === "series") {
     const [baseline, canary] = await Promise.all([fetch.series("baseline", check.baselineQuery ?? check.query, baselineWindow), fetch.series("canary", check.query, windows.canary)]);
     // Kayenta's classifier applies its own NaN strategy (remove or replace with 0), so it sees gaps.
-    const values = (series: SeriesData | null) => (check.mode === "kayenta" ? (series?.values ?? []) : finite(series).values);
+    const values = (series: SeriesData | null) => (check.mode === "kayenta" ? (series?.values.slice() ?? []) : finite(series).values);
     const b = values(baseline);
     const c = values(canary);
     return b.length && c.length ? { kind: "series", baseline: b, canary: c } : null;

@@ -8,6 +8,7 @@ import { SourceError, type MetricSource, type QueryWindow } from "../sources/typ
 import type { Meters } from "../telemetry/meters.js";
 import { emptyDetails } from "./empty-details.js";
 import { createFetcher, fetchFixedData, fetchSequentialData } from "./fetch-check-data.js";
+import type { SharedFetches } from "./shared-fetches.js";
 
 export interface CheckWindows {
   baseline: QueryWindow;
@@ -19,12 +20,15 @@ export interface RunCheckInput {
   source: MetricSource | undefined;
   context: TemplateContext;
   windows: CheckWindows;
-  timeoutMs: number;
+  /** Aborts the check's source requests when the evaluation's source timeout passes. */
+  signal: AbortSignal;
   /** The false-alarm probability this check may spend (its share of the gate's budget). */
   alpha: number;
   /** A sequential check's state from the previous evaluation. */
   prior: CheckState | null;
   meters: Meters;
+  /** Answers already fetched by other checks of this evaluation. */
+  sharedFetches?: SharedFetches;
 }
 
 export interface RunCheckOutput {
@@ -42,7 +46,7 @@ export async function runCheck(input: RunCheckInput): Promise<RunCheckOutput> {
     const message = `source "${check.source}" is not configured on this server`;
     return { result: errorResult(check, { ...base, error: { kind: "unknown-source", message } }, message), state: input.prior };
   }
-  const fetcher = createFetcher(source, AbortSignal.timeout(input.timeoutMs), runs, (template) => renderTemplate(template, input.context), input.meters);
+  const fetcher = createFetcher(source, input.signal, runs, (template) => renderTemplate(template, input.context), input.meters, input.sharedFetches);
   try {
     if (isSequential(check)) {
       const data = await fetchSequentialData(check, input.windows, input.prior, fetcher);

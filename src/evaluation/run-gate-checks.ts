@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { CheckResult } from "../analysis/check-result.js";
 import type { ConditionCheck, GateCheck } from "../analysis/check-schema.js";
 import { checkAlpha, type GateDefinition } from "../analysis/gate.js";
@@ -12,6 +13,7 @@ import { checkWindows } from "./check-windows.js";
 import { runCheck } from "./run-check.js";
 import { runHttpCheck } from "./run-http-check.js";
 import { runMonitorCheck } from "./run-monitor-check.js";
+import type { SharedFetches } from "./shared-fetches.js";
 
 type Output = { result: CheckResult; state: CheckState | null };
 
@@ -28,16 +30,22 @@ export async function runGateChecks(deps: EvaluationDeps, rollout: RolloutRow, g
     labels: rollout.labels,
   };
   const { meters } = deps;
-  const timeoutMs = deps.sourceTimeoutMs;
+  const sharedFetches: SharedFetches = new Map();
+  // Every source check starts now, so one signal carries the source timeout for all of them.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new DOMException(`no answer within ${deps.sourceTimeoutMs} ms`, "TimeoutError")), deps.sourceTimeoutMs);
+  const { signal } = timeout;
+  // Each request in flight listens to it, so a gate with many queries passes the default warning limit of 10.
+  setMaxListeners(0, signal);
   const run = async (check: Exclude<GateCheck, ConditionCheck>): Promise<Output> => {
     const entry = deps.sources.get(check.source);
     if (check.type === "monitor") {
-      const result = await runMonitorCheck({ check, source: entry?.monitors, context, startedAt: rollout.startedAt, now: began, onNoData: gate.onNoData, timeoutMs, meters });
+      const result = await runMonitorCheck({ check, source: entry?.monitors, context, startedAt: rollout.startedAt, now: began, onNoData: gate.onNoData, signal, meters });
       return { result, state: null };
     }
-    if (check.type === "http") return { result: await runHttpCheck({ check, source: entry?.http, context, timeoutMs, meters }), state: null };
+    if (check.type === "http") return { result: await runHttpCheck({ check, source: entry?.http, context, signal, meters }), state: null };
     const windows = checkWindows(gate, check, rollout.startedAt, began);
-    return runCheck({ check, source: entry?.metrics, context, windows, timeoutMs, alpha: checkAlpha(gate, check), prior: rollout.checkStates[check.name] ?? null, meters });
+    return runCheck({ check, source: entry?.metrics, context, windows, signal, alpha: checkAlpha(gate, check), prior: rollout.checkStates[check.name] ?? null, meters, sharedFetches });
   };
   const traced = (check: GateCheck, work: () => Promise<Output>) =>
     inSpan("check.evaluate", { "canary.check": check.name, "canary.check.type": check.type, "canary.source.type": check.type === "condition" ? "none" : (deps.sources.get(check.source)?.type ?? "unknown") }, async (span) => {
@@ -48,7 +56,11 @@ export async function runGateChecks(deps: EvaluationDeps, rollout: RolloutRow, g
 
   const outputs = new Map<string, Output>();
   const sourced = gate.checks.flatMap((check) => (check.type === "condition" ? [] : [check]));
-  await Promise.all(sourced.map(async (check) => outputs.set(check.name, await traced(check, () => run(check)))));
+  try {
+    await Promise.all(sourced.map(async (check) => outputs.set(check.name, await traced(check, () => run(check)))));
+  } finally {
+    clearTimeout(timer);
+  }
   const numbers = Object.fromEntries([...outputs.values()].map(({ result }) => [result.name, numbersOf(result)]));
   for (const check of gate.checks) {
     if (check.type !== "condition") continue;

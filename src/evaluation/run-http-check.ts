@@ -12,7 +12,8 @@ export interface RunHttpCheckInput {
   check: HttpCheck;
   source: HttpJsonSource | undefined;
   context: TemplateContext;
-  timeoutMs: number;
+  /** Aborts the request when the evaluation's source timeout passes. */
+  signal: AbortSignal;
   meters: Meters;
 }
 
@@ -28,7 +29,7 @@ export async function runHttpCheck(input: RunHttpCheckInput): Promise<CheckResul
   if (!source) return fail("unknown-source", `source "${check.source}" is not an http source on this server`);
   const path = renderTemplate(check.path, input.context);
   try {
-    const body = await traceSourceFetch(input.meters, source, "request", () => source.request(path, { method: check.method, body: check.body }, AbortSignal.timeout(input.timeoutMs)));
+    const body = await traceSourceFetch(input.meters, source, "request", () => source.request(path, { method: check.method, body: check.body }, input.signal));
     const values = selectJsonPath(check.jsonPath, body);
     const http = { url: path, values: values.slice(0, 20), condition: check.condition };
     if (values.length === 0) {

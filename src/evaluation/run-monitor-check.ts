@@ -17,7 +17,8 @@ export interface RunMonitorCheckInput {
   startedAt: Date;
   now: Date;
   onNoData: "fail" | "inconclusive" | "pass";
-  timeoutMs: number;
+  /** Aborts the request when the evaluation's source timeout passes. */
+  signal: AbortSignal;
   meters: Meters;
 }
 
@@ -39,7 +40,7 @@ export async function runMonitorCheck(input: RunMonitorCheckInput): Promise<Chec
   const selection = describeSelection(query);
   try {
     const window = { start: new Date(input.startedAt.getTime() - LOOKBACK_MS), end: input.now };
-    const report = await traceSourceFetch(input.meters, source, "monitors", () => source.listMonitors(query, window, AbortSignal.timeout(input.timeoutMs)));
+    const report = await traceSourceFetch(input.meters, source, "monitors", () => source.listMonitors(query, window, input.signal));
     const judgement = judgeMonitors(report, {
       startedAt: input.startedAt,
       now: input.now,

@@ -1,3 +1,6 @@
+import type { IncomingMessage } from "node:http";
+import { startDeadline, type Deadline } from "./deadline.js";
+import { decodedBody, headerOf, sendRequest } from "./http-transport.js";
 import { SourceError } from "./types.js";
 
 export interface FetchJsonOptions {
@@ -15,6 +18,8 @@ export interface FetchJsonOptions {
   acceptStatuses?: readonly number[];
   /** Headers that say how many seconds to wait before retrying, first found wins. Default Retry-After. */
   retryAfterHeaders?: readonly string[];
+  /** Ask for a gzip or deflate encoded answer (decoded here). Default true. */
+  compressed?: boolean;
 }
 
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -29,7 +34,8 @@ const SNIPPET_CHARS = 200;
  */
 export async function fetchJson(url: string, options: FetchJsonOptions): Promise<unknown> {
   const { target, shown, authorization } = splitUrl(url);
-  const headers: Record<string, string> = { accept: "application/json", ...authorization, ...options.headers };
+  const encoding = { "accept-encoding": options.compressed === false ? "identity" : "gzip, deflate" };
+  const headers: Record<string, string> = { accept: "application/json", ...encoding, ...authorization, ...options.headers };
   // Header values may be API keys; an error page that echoes them must not carry them into a message.
   const secrets = Object.values({ ...authorization, ...options.headers })
     .flatMap((v) => [v, ...v.split(/\s+/)])
@@ -37,50 +43,55 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const retries = options.retries ?? 2;
   const deadline = Date.now() + options.timeoutMs;
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const limit = startDeadline(options.timeoutMs, options.signal);
 
   const aborted = () =>
-    timeout.aborted
+    limit.expired
       ? new SourceError("timeout", `no answer from ${shown} within ${options.timeoutMs} ms`)
       : new SourceError("timeout", `request to ${shown} was cancelled`);
 
-  for (let attempt = 0; ; attempt++) {
-    let response: Response;
-    try {
-      response = await fetch(target, { method: options.method ?? "GET", headers, body: options.body, signal });
-    } catch (err) {
-      if (signal.aborted) throw aborted();
-      const failure = new SourceError("unreachable", `cannot reach ${shown}${causeCode(err)}`);
-      if (attempt >= retries) throw failure;
-      await backoff(attempt, undefined, deadline, signal, failure, aborted);
-      continue;
-    }
+  try {
+    for (let attempt = 0; ; attempt++) {
+      let response: IncomingMessage;
+      try {
+        response = await sendRequest(target, { method: options.method ?? "GET", headers, body: options.body, deadline: limit });
+      } catch (err) {
+        if (limit.aborted) throw aborted();
+        const failure = new SourceError("unreachable", `cannot reach ${shown}${causeCode(err)}`);
+        if (attempt >= retries) throw failure;
+        await backoff(attempt, undefined, deadline, limit, failure, aborted);
+        continue;
+      }
 
-    const accepted = response.ok || (options.acceptStatuses ?? []).includes(response.status);
-    const retryable = response.status === 429 || response.status >= 500;
-    if (!accepted && retryable && attempt < retries) {
-      await response.body?.cancel().catch(() => undefined);
-      const failure = new SourceError("http-status", `HTTP ${response.status} from ${shown}`, response.status);
-      const retryAfter = (options.retryAfterHeaders ?? ["retry-after"]).map((header) => response.headers.get(header)).find((value) => value !== null);
-      await backoff(attempt, retryAfter, deadline, signal, failure, aborted);
-      continue;
-    }
+      const status = response.statusCode ?? 0;
+      const ok = status >= 200 && status < 300;
+      const accepted = ok || (options.acceptStatuses ?? []).includes(status);
+      const retryable = status === 429 || status >= 500;
+      if (!accepted && retryable && attempt < retries) {
+        response.resume();
+        const failure = new SourceError("http-status", `HTTP ${status} from ${shown}`, status);
+        const retryAfter = (options.retryAfterHeaders ?? ["retry-after"]).map((header) => headerOf(response.headers, header)).find((value) => value !== null);
+        await backoff(attempt, retryAfter, deadline, limit, failure, aborted);
+        continue;
+      }
 
-    const text = await readCapped(response, maxBytes, shown, signal, aborted);
-    const json = parseJson(text);
-    if (response.ok) {
-      if (json.ok) return json.value;
-      throw new SourceError("bad-response", `${shown} answered HTTP ${response.status} with a body that is not JSON`);
+      const text = await readCapped(response, maxBytes, shown, limit, aborted);
+      const json = parseJson(text);
+      if (ok) {
+        if (json.ok) return json.value;
+        throw new SourceError("bad-response", `${shown} answered HTTP ${status} with a body that is not JSON`);
+      }
+      // An accepted error status counts only with a JSON body: a proxy's HTML error page is still an HTTP error.
+      if (accepted && json.ok) return json.value;
+      const snippet = redact(text, secrets).slice(0, SNIPPET_CHARS).replace(/\s+/g, " ").trim();
+      throw new SourceError(
+        "http-status",
+        `HTTP ${status} from ${shown}${snippet ? `: ${snippet}` : ""}`,
+        status,
+      );
     }
-    // An accepted error status counts only with a JSON body: a proxy's HTML error page is still an HTTP error.
-    if (accepted && json.ok) return json.value;
-    const snippet = redact(text, secrets).slice(0, SNIPPET_CHARS).replace(/\s+/g, " ").trim();
-    throw new SourceError(
-      "http-status",
-      `HTTP ${response.status} from ${shown}${snippet ? `: ${snippet}` : ""}`,
-      response.status,
-    );
+  } finally {
+    limit.clear();
   }
 }
 
@@ -92,7 +103,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** fetch refuses URLs with credentials, and they must not reach messages: move them to a header. */
+/** Credentials in a URL must not reach messages or logs: move them to a header. */
 function splitUrl(url: string): { target: string; shown: string; authorization: Record<string, string> } {
   let parsed: URL;
   try {
@@ -118,7 +129,7 @@ async function backoff(
   attempt: number,
   retryAfter: string | null | undefined,
   deadline: number,
-  signal: AbortSignal,
+  limit: Deadline,
   failure: SourceError,
   aborted: () => SourceError,
 ): Promise<void> {
@@ -129,14 +140,14 @@ async function backoff(
   if (Date.now() + delay >= deadline) throw failure;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, delay);
-    signal.addEventListener("abort", done, { once: true });
+    const stop = limit.onAbort(done);
     function done() {
       clearTimeout(timer);
-      signal.removeEventListener("abort", done);
+      stop();
       resolve();
     }
   });
-  if (signal.aborted) throw aborted();
+  if (limit.aborted) throw aborted();
 }
 
 function parseRetryAfter(value: string | null | undefined): number | undefined {
@@ -147,45 +158,49 @@ function parseRetryAfter(value: string | null | undefined): number | undefined {
 }
 
 /** Read the body as a stream so an endless or huge answer is cut off instead of filling memory. */
-async function readCapped(
-  response: Response,
-  maxBytes: number,
-  shown: string,
-  signal: AbortSignal,
-  aborted: () => SourceError,
-): Promise<string> {
+function readCapped(response: IncomingMessage, maxBytes: number, shown: string, limit: Deadline, aborted: () => SourceError): Promise<string> {
   const tooLarge = () => new SourceError("bad-response", `${shown} sent a body larger than ${maxBytes} bytes`);
-  const declared = Number(response.headers.get("content-length"));
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
+  if (Number(headerOf(response.headers, "content-length")) > maxBytes) {
+    response.destroy();
+    return Promise.reject(tooLarge());
   }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
+  const body = decodedBody(response);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let ended = false;
+    const stop = limit.onAbort(() => response.destroy(new Error("the deadline passed")));
+    const broke = (err?: unknown) => {
+      stop();
+      if (limit.aborted) reject(aborted());
+      else reject(new SourceError("unreachable", `connection to ${shown} broke while reading the answer${causeCode(err)}`));
+    };
+    body.on("data", (chunk: Buffer) => {
+      size += chunk.byteLength;
       if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge();
+        stop();
+        response.destroy();
+        body.destroy();
+        reject(tooLarge());
+        return;
       }
-      chunks.push(value);
-    }
-  } catch (err) {
-    if (err instanceof SourceError) throw err;
-    if (signal.aborted) throw aborted();
-    throw new SourceError("unreachable", `connection to ${shown} broke while reading the answer${causeCode(err)}`);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+      chunks.push(chunk);
+    });
+    body.on("end", () => {
+      ended = true;
+      stop();
+      resolve(Buffer.concat(chunks, size).toString("utf8"));
+    });
+    body.on("error", broke);
+    body.on("close", () => {
+      if (!ended) broke();
+    });
+  });
 }
 
 function causeCode(err: unknown): string {
-  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
-  return typeof cause?.code === "string" ? ` (${cause.code})` : "";
+  const code = err instanceof Error ? ((err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code) : undefined;
+  return typeof code === "string" ? ` (${code})` : "";
 }
 
 function redact(text: string, secrets: string[]): string {

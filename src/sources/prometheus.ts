@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fetchJson } from "./http-client.js";
+import { createRequestSlots } from "./request-slots.js";
 import { sourceSettings } from "./source-settings.js";
 import { SourceError, type BucketSeries, type MetricSource, type QueryWindow, type SeriesData } from "./types.js";
 
@@ -9,27 +10,35 @@ export interface PrometheusSourceOptions {
   url: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Queries in flight at once from this process; more wait their turn. Default 16. */
+  maxConcurrentQueries?: number;
 }
 
 // https://prometheus.io/docs/prometheus/latest/querying/api/#range-queries
-const Sample = z.tuple([z.number(), z.string()]);
+type Sample = [number, string];
+// Checked in one pass without copying: a zod tuple per sample costs several objects for each of
+// thousands of points, which is most of what reading an answer allocates.
+const Samples = z.custom<Sample[]>((value) => Array.isArray(value) && value.every(isSample), "samples must be [unix seconds, \"value\"] pairs");
 const QueryRangeResponse = z.discriminatedUnion("status", [
   z.object({
     status: z.literal("success"),
     data: z.object({
       resultType: z.string(),
-      result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(Sample).default([]) })),
+      result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: Samples.default([]) })),
     }),
   }),
   z.object({ status: z.literal("error"), errorType: z.string(), error: z.string() }),
 ]);
 
 const SHOWN_SERIES = 3;
+// Prometheus evaluates 20 queries at a time by default (--query.max-concurrency); more open requests only wait there.
+const DEFAULT_CONCURRENT_QUERIES = 16;
 
 export function createPrometheusSource(options: PrometheusSourceOptions): MetricSource {
   // A trailing slash makes relative paths resolve under a prefix such as /prometheus/.
   const base = options.url.endsWith("/") ? options.url : `${options.url}/`;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const slots = createRequestSlots(options.maxConcurrentQueries ?? DEFAULT_CONCURRENT_QUERIES, options.name);
 
   async function rangeQuery(query: string, window: QueryWindow, signal?: AbortSignal) {
     const url = new URL("api/v1/query_range", base);
@@ -40,7 +49,10 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
       step: String(window.stepSeconds),
     }).toString();
     // 400 (bad_data) and 422 (execution) carry Prometheus's own explanation in the JSON envelope.
-    const body = await fetchJson(url.toString(), { headers: options.headers, timeoutMs, signal, acceptStatuses: [400, 422] });
+    // Uncompressed: an answer is parsed whole anyway, and gzip costs Prometheus and this process more CPU
+    // per query than the bytes it saves on the way, plus a decompression stream per open request.
+    const request = { headers: options.headers, timeoutMs, signal, acceptStatuses: [400, 422], compressed: false };
+    const body = await slots(() => fetchJson(url.toString(), request), signal);
     const parsed = QueryRangeResponse.safeParse(body);
     if (!parsed.success) throw new SourceError("bad-response", `${options.name}: not a Prometheus query_range answer`);
     const answer = parsed.data;
@@ -63,11 +75,13 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
       const [first] = series;
       if (!first) return null;
       if (series.length > 1) throw tooManySeries(series.map((s) => s.metric));
-      return {
-        labels: first.metric,
-        timestamps: first.values.map(([t]) => t),
-        values: first.values.map(([, v]) => parseSampleValue(v)),
-      };
+      const timestamps = new Array<number>(first.values.length);
+      const values = new Array<number>(first.values.length);
+      first.values.forEach((sample, i) => {
+        timestamps[i] = sample[0];
+        values[i] = parseSampleValue(sample[1]);
+      });
+      return { labels: first.metric, timestamps, values };
     },
 
     async queryBuckets(selector: string, window: QueryWindow, signal?: AbortSignal): Promise<BucketSeries | null> {
@@ -93,6 +107,10 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
       return link.toString();
     },
   };
+}
+
+function isSample(sample: unknown): sample is Sample {
+  return Array.isArray(sample) && sample.length === 2 && typeof sample[0] === "number" && typeof sample[1] === "string";
 }
 
 /** Prometheus writes non-finite values as "NaN", "+Inf" and "-Inf"; Number() knows only the first. */
@@ -123,7 +141,7 @@ function tooManySeries(metrics: Record<string, string>[]): SourceError {
  * Per-step bucket counts from one series per `le`. `increase()` extrapolates each bucket on its own, so
  * the cumulative counts are made non-decreasing in `le`; steps missing from a bucket count as zero.
  */
-function toBucketSeries(series: Array<{ metric: Record<string, string>; values: Array<[number, string]> }>, selector: string): BucketSeries {
+function toBucketSeries(series: Array<{ metric: Record<string, string>; values: Sample[] }>, selector: string): BucketSeries {
   const withBound = series.map((s) => ({ le: s.metric.le === undefined ? Number.NaN : parseSampleValue(s.metric.le), values: s.values }));
   if (withBound.some((s) => Number.isNaN(s.le))) {
     throw new SourceError("bad-response", `the histogram selector ${selector} returned series without an \`le\` label; select the _bucket series`);
@@ -132,15 +150,17 @@ function toBucketSeries(series: Array<{ metric: Record<string, string>; values: 
   if (withBound.at(-1)?.le !== Infinity) {
     throw new SourceError("bad-response", `the histogram selector ${selector} has no le="+Inf" bucket`);
   }
-  const timestamps = [...new Set(withBound.flatMap((s) => s.values.map(([t]) => t)))].sort((a, b) => a - b);
-  const byBound = withBound.map((s) => new Map(s.values.map(([t, v]) => [t, parseSampleValue(v)])));
-  const counts = timestamps.map((t) => {
-    let running = 0;
-    return byBound.map((values) => {
-      const value = values.get(t);
-      running = Math.max(running, value !== undefined && Number.isFinite(value) && value > 0 ? value : 0);
-      return running;
-    });
+  const seen = new Set<number>();
+  for (const s of withBound) for (const sample of s.values) seen.add(sample[0]);
+  const timestamps = [...seen].sort((a, b) => a - b);
+  const rowOf = new Map(timestamps.map((t, row) => [t, row]));
+  const counts = timestamps.map(() => new Array<number>(withBound.length).fill(0));
+  withBound.forEach((s, bucket) => {
+    for (const sample of s.values) {
+      const value = parseSampleValue(sample[1]);
+      if (Number.isFinite(value) && value > 0) (counts[rowOf.get(sample[0]) ?? 0] as number[])[bucket] = value;
+    }
   });
+  for (const row of counts) for (let bucket = 1; bucket < row.length; bucket++) row[bucket] = Math.max(row[bucket] as number, row[bucket - 1] as number);
   return { le: withBound.map((s) => s.le), timestamps, counts };
 }

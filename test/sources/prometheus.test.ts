@@ -170,6 +170,72 @@ describe("Prometheus source against misbehaving HTTP servers", () => {
     expect(err.kind).toBe("bad-response");
   });
 
+  it("reads histogram buckets sorted by le, made cumulative, with a step missing from a bucket as zero", async () => {
+    const matrix = (le: string, values: Array<[number, string]>) => ({ metric: { le }, values });
+    const body = JSON.stringify({
+      status: "success",
+      data: {
+        resultType: "matrix",
+        result: [
+          matrix("+Inf", [[100, "10"], [160, "12"], [220, "9"]]),
+          matrix("0.5", [[100, "6"], [220, "5"]]),
+          matrix("0.1", [[100, "2"], [160, "NaN"], [220, "7"]]),
+        ],
+      },
+    });
+    let query = "";
+    const url = await serve((req, res) => {
+      query = new URL(req.url ?? "", "http://x").searchParams.get("query") ?? "";
+      res.writeHead(200, { "content-type": "application/json" }).end(body);
+    });
+    const buckets = await createPrometheusSource({ name: "h", url }).queryBuckets?.('latency_bucket{job="x"}', lastHalfHour);
+    expect(query).toBe('sum by (le) (increase(latency_bucket{job="x"}[60s]))');
+    expect(buckets).toEqual({
+      le: [0.1, 0.5, Infinity],
+      timestamps: [100, 160, 220],
+      // increase() extrapolates each bucket alone: a bucket above the next one is lifted to it, NaN counts as 0.
+      counts: [
+        [2, 6, 10],
+        [0, 0, 12],
+        [7, 7, 9],
+      ],
+    });
+  });
+
+  it("calls a sample that is not [unix seconds, \"value\"] a bad response", async () => {
+    const body = JSON.stringify({ status: "success", data: { resultType: "matrix", result: [{ metric: {}, values: [[1700000000, 1]] }] } });
+    const url = await serve((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(body));
+    const err = await caught(createPrometheusSource({ name: "odd", url }).queryRange("up", lastHalfHour));
+    expect(err.kind).toBe("bad-response");
+  });
+
+  it("asks for an uncompressed answer", async () => {
+    let encoding: string | undefined;
+    const url = await serve((req, res) => {
+      encoding = req.headers["accept-encoding"];
+      res.writeHead(200, { "content-type": "application/json" }).end(ok);
+    });
+    await createPrometheusSource({ name: "plain", url }).queryRange("up", lastHalfHour);
+    expect(encoding).toBe("identity");
+  });
+
+  it("keeps at most maxConcurrentQueries queries in flight and answers them all", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const url = await serve((_req, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { "content-type": "application/json" }).end(ok);
+      }, 30);
+    });
+    const source = createPrometheusSource({ name: "busy", url, maxConcurrentQueries: 3 });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => source.queryRange("up", lastHalfHour)));
+    expect(answers.every((answer) => answer?.values[0] === 1)).toBe(true);
+    expect(most).toBe(3);
+  });
+
   it("cuts off an endless body as a bad response", async () => {
     const chunk = Buffer.alloc(64 * 1024, "a");
     const url = await serve((_req, res) => {

@@ -25,3 +25,29 @@ export function clopperPearsonLower(x: number, n: number, alpha: number): number
 export function clopperPearsonUpper(x: number, n: number, alpha: number): number {
   return x >= n ? 1 : 1 - betaQuantile(alpha, n - x, x + 1);
 }
+
+/** A fixed sample's Clopper-Pearson bounds, each side as a function of α. */
+export interface BoundsAt {
+  lower: (alpha: number) => number;
+  upper: (alpha: number) => number;
+}
+
+/**
+ * The bounds of one fixed sample (x of n) at any α, each side remembering its last answer: a sequential test
+ * asks for the baseline's bound at its running p-value look after look, and that α moves only when the test
+ * fires, so each evaluation pays for the Beta quantile about once instead of once per step.
+ */
+export function clopperPearsonAt(x: number, n: number): BoundsAt {
+  const remembered = (bound: (x: number, n: number, alpha: number) => number) => {
+    let lastAlpha = Number.NaN;
+    let last = Number.NaN;
+    return (alpha: number) => {
+      if (alpha !== lastAlpha) {
+        last = bound(x, n, alpha);
+        lastAlpha = alpha;
+      }
+      return last;
+    };
+  };
+  return { lower: remembered(clopperPearsonLower), upper: remembered(clopperPearsonUpper) };
+}

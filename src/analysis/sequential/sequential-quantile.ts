@@ -1,4 +1,4 @@
-import { clopperPearsonBounds, clopperPearsonLower, clopperPearsonUpper, type Bounds } from "./baseline-bounds.js";
+import { clopperPearsonAt, clopperPearsonBounds, type Bounds, type BoundsAt } from "./baseline-bounds.js";
 import { betaMixtureInterval, betaMixtureLogMarginal, directionalBetaPrior, type BetaPrior } from "./beta-mixture.js";
 import { checkParams, formatInterval, formatPercent, formatTolerance, isRegression, isWithinBaselineBand } from "./classify-change.js";
 import { smallestFiringAlpha } from "./find-root.js";
@@ -70,13 +70,14 @@ export function initSequentialQuantile(params: SequentialQuantileParams, baselin
 /** Adds the canary's per-step histogram increments (requests in that step) in time order; every step is a look. */
 export function updateSequentialQuantile(state: SequentialQuantileState, steps: readonly HistogramCounts[]): SequentialQuantileState {
   const next = structuredClone(state);
+  const baselineBound = clopperPearsonAt(next.baseline.above, next.baseline.total);
   for (const histogram of steps) {
     const step = readHistogram(histogram);
     checkSameBounds(next.bounds, step);
     if (next.bucket === null) continue;
     next.canary.above += step.total - (step.cumulative[next.bucket] as number);
     next.canary.total += step.total;
-    if (next.canary.total > 0) look(next);
+    if (next.canary.total > 0) look(next, baselineBound);
   }
   return next;
 }
@@ -104,8 +105,8 @@ function baselineAlpha(params: SequentialParams, alpha: number, boundCount: numb
   return (params.direction === "either" ? alpha / 4 : alpha / 2) / boundCount;
 }
 
-function look(state: SequentialQuantileState): void {
-  const { params, canary, prior, baseline } = state;
+function look(state: SequentialQuantileState, baselineBound: BoundsAt): void {
+  const { params, canary, prior } = state;
   const below = canary.total - canary.above;
   const logMarginal = betaMixtureLogMarginal(canary.above, below, prior);
   const cs = betaMixtureInterval(canary.above, below, logMarginal, params.alpha / 2);
@@ -118,11 +119,11 @@ function look(state: SequentialQuantileState): void {
     const side = baselineAlpha(params, a, state.bounds.length);
     let worst = -Infinity;
     if (params.direction !== "decrease") {
-      const upper = clopperPearsonUpper(baseline.above, baseline.total, side);
+      const upper = baselineBound.upper(side);
       if (upper < top) worst = outside(upper, a);
     }
     if (params.direction !== "increase") {
-      const lower = clopperPearsonLower(baseline.above, baseline.total, side);
+      const lower = baselineBound.lower(side);
       if (lower > top) worst = Math.max(worst, outside(lower, a));
     }
     return worst;

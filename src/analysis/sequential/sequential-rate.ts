@@ -1,5 +1,5 @@
 import type { CountTotals } from "../types.js";
-import { clopperPearsonBounds, clopperPearsonLower, clopperPearsonUpper, type Bounds } from "./baseline-bounds.js";
+import { clopperPearsonAt, clopperPearsonBounds, type Bounds, type BoundsAt } from "./baseline-bounds.js";
 import { checkParams, formatInterval, formatPercent, formatTolerance, isRegression, isWithinBaselineBand } from "./classify-change.js";
 import { smallestFiringAlpha } from "./find-root.js";
 import { gammaPoissonInterval, gammaPoissonLogM } from "./gamma-poisson.js";
@@ -42,11 +42,12 @@ export function initSequentialRate(params: SequentialRateParams, baseline: Count
 /** Adds the canary's per-step counts in time order; every step is a look. */
 export function updateSequentialRate(state: SequentialRateState, steps: readonly CountTotals[]): SequentialRateState {
   const next = structuredClone(state);
+  const baselineBound = clopperPearsonAt(next.baseline.errors, next.baseline.total);
   for (const step of steps) {
     checkCounts(step);
     next.canary.errors += step.errors;
     next.canary.total += step.total;
-    if (next.canary.total > 0 && next.baseline.total > 0) look(next);
+    if (next.canary.total > 0 && next.baseline.total > 0) look(next, baselineBound);
   }
   return next;
 }
@@ -71,12 +72,12 @@ function baselineAlpha(params: SequentialParams, alpha: number): number {
   return params.direction === "either" ? alpha / 4 : alpha / 2;
 }
 
-function look(state: SequentialRateState): void {
+function look(state: SequentialRateState, baselineBound: BoundsAt): void {
   const { params, canary } = state;
   const cs = gammaPoissonInterval(canary.errors, params.phi, params.alpha / 2);
   state.lower = Math.max(state.lower, cs.lower / canary.total);
   state.upper = Math.min(state.upper ?? Infinity, cs.upper / canary.total);
-  if (margin(state, state.pValue) >= 0) state.pValue = smallestFiringAlpha((a) => margin(state, a), MIN_P, state.pValue);
+  if (margin(state, state.pValue, baselineBound) >= 0) state.pValue = smallestFiringAlpha((a) => margin(state, a, baselineBound), MIN_P, state.pValue);
   if (isRegression(params.direction, params.tolerance, relativeInterval(state))) state.failed = true;
 }
 
@@ -84,17 +85,17 @@ function look(state: SequentialRateState): void {
  * How far this look's canary sequence at level a/2 is past the baseline's bound at the same split of a (≥ 0:
  * it clears it); its smallest a is this look's p-value. log M falls as Λ moves toward N, so it rises with a.
  */
-function margin(state: SequentialRateState, a: number): number {
-  const { params, baseline, canary } = state;
+function margin(state: SequentialRateState, a: number, baselineBound: BoundsAt): number {
+  const { params, canary } = state;
   const side = baselineAlpha(params, a);
   const past = (rate: number): number => gammaPoissonLogM(canary.errors, params.phi, rate * canary.total) - Math.log(2 / a);
   let worst = -Infinity;
   if (params.direction !== "decrease") {
-    const upper = clopperPearsonUpper(baseline.errors, baseline.total, side);
+    const upper = baselineBound.upper(side);
     if (canary.errors > upper * canary.total) worst = past(upper);
   }
   if (params.direction !== "increase") {
-    const lower = clopperPearsonLower(baseline.errors, baseline.total, side);
+    const lower = baselineBound.lower(side);
     if (canary.errors < lower * canary.total) worst = Math.max(worst, past(lower));
   }
   return worst;

@@ -1,4 +1,4 @@
-import { asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { summarizeCheck, type CheckResult } from "../../analysis/check-result.js";
 import type { CheckState } from "../../analysis/judge-sequential.js";
 import type { PolicyState } from "../../analysis/policy.js";
@@ -45,47 +45,15 @@ export async function recordEvaluation(db: Database, record: EvaluationRecord): 
 
 async function writeEvaluation(db: Database, record: EvaluationRecord): Promise<RolloutRow | undefined> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(rollouts).where(eq(rollouts.id, record.rolloutId)).for("update");
+    const [current] = await tx
+      .select({ isFinal: rollouts.isFinal, leaseOwner: rollouts.leaseOwner, evaluationCount: rollouts.evaluationCount })
+      .from(rollouts)
+      .where(eq(rollouts.id, record.rolloutId))
+      .for("update");
     if (!current || current.isFinal) return undefined;
     if (record.leaseOwner !== undefined && current.leaseOwner !== record.leaseOwner) return undefined;
     const sequence = current.evaluationCount + 1;
-    const [evaluation] = await tx
-      .insert(evaluations)
-      .values({
-        rolloutId: record.rolloutId,
-        sequence,
-        evaluatedAt: record.evaluatedAt,
-        verdict: record.verdict,
-        isFinal: record.isFinal,
-        reason: record.reason,
-        score: record.score,
-        trigger: record.trigger,
-        durationMs: Math.round(record.durationMs),
-        realVerdict: record.realVerdict ?? null,
-      })
-      .returning({ id: evaluations.id });
-    if (!evaluation) throw new Error("evaluation insert returned no row");
-    if (record.results.length > 0) {
-      await tx.insert(checkResults).values(
-        record.results.map((result, position) => ({
-          evaluationId: evaluation.id,
-          rolloutId: record.rolloutId,
-          checkName: result.name,
-          position,
-          result: result.result,
-          critical: result.critical,
-          summary: result.summary,
-          test: result.details.test,
-          pValue: finiteOrNull(result.details.pValue),
-          estimate: finiteOrNull(result.details.interval?.estimate),
-          lower: finiteOrNull(result.details.interval?.lower),
-          upper: finiteOrNull(result.details.interval?.upper),
-          relativeChange: finiteOrNull(result.details.relativeChange),
-          details: result.details,
-          evaluatedAt: record.evaluatedAt,
-        })),
-      );
-    }
+    await tx.execute(insertEvaluation(record, sequence));
     const [updated] = await tx
       .update(rollouts)
       .set({
@@ -121,6 +89,41 @@ async function writeEvaluation(db: Database, record: EvaluationRecord): Promise<
     }
     return updated;
   });
+}
+
+/**
+ * The evaluation row and its check results in one statement, the results as one JSON parameter: a
+ * parameter per result and column made the query builder and the driver allocate several objects for
+ * each of them, and a round trip more, on every evaluation.
+ */
+function insertEvaluation(record: EvaluationRecord, sequence: number): SQL {
+  const results = record.results.map((result, position) => ({
+    check_name: result.name,
+    position,
+    result: result.result,
+    critical: result.critical,
+    summary: result.summary,
+    test: result.details.test,
+    p_value: finiteOrNull(result.details.pValue),
+    estimate: finiteOrNull(result.details.interval?.estimate),
+    lower: finiteOrNull(result.details.interval?.lower),
+    upper: finiteOrNull(result.details.interval?.upper),
+    relative_change: finiteOrNull(result.details.relativeChange),
+    details: result.details,
+  }));
+  const evaluatedAt = record.evaluatedAt.toISOString();
+  return sql`
+    with evaluation as (
+      insert into ${evaluations} (rollout_id, sequence, evaluated_at, verdict, is_final, reason, score, trigger, duration_ms, real_verdict)
+      values (${record.rolloutId}::uuid, ${sequence}::integer, ${evaluatedAt}::timestamptz, ${record.verdict}::text, ${record.isFinal}::boolean, ${record.reason}::text,
+              ${record.score}::double precision, ${record.trigger}::text, ${Math.round(record.durationMs)}::integer, ${record.realVerdict ?? null}::text)
+      returning id
+    )
+    insert into ${checkResults} (evaluation_id, rollout_id, check_name, position, result, critical, summary, test, p_value, estimate, lower, upper, relative_change, details, evaluated_at)
+    select evaluation.id, ${record.rolloutId}::uuid, r.check_name, r.position, r.result, r.critical, r.summary, r.test, r.p_value, r.estimate, r.lower, r.upper, r.relative_change, r.details, ${evaluatedAt}::timestamptz
+    from evaluation, jsonb_to_recordset(${JSON.stringify(results)}::jsonb) as r(
+      check_name text, position integer, result text, critical boolean, summary text, test text, p_value double precision,
+      estimate double precision, lower double precision, upper double precision, relative_change double precision, details jsonb)`;
 }
 
 function finiteOrNull(value: number | null | undefined): number | null {

@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import type { GateDefinition } from "../../analysis/gate.js";
 import type { Database, DbOrTx } from "../client.js";
 import { gates } from "../schema/index.js";
+import { preparedPerDatabase } from "./prepared.js";
 
 export type GateRow = typeof gates.$inferSelect;
 
@@ -22,8 +24,21 @@ export function digestGate(definition: GateDefinition): string {
   return createHash("sha256").update(canonicalJson(definition)).digest("hex");
 }
 
+const findGateVersionStatement = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(gates)
+    .where(and(eq(gates.name, sql.placeholder("name")), eq(gates.version, sql.placeholder("version"))))
+    .limit(1)
+    .prepare("find_gate_version"),
+);
+
 /** The given version of a gate, or its latest version. */
 export async function findGate(db: DbOrTx, params: { name: string; version?: number }): Promise<GateRow | undefined> {
+  if (params.version !== undefined && !(db instanceof PgTransaction)) {
+    const [row] = await findGateVersionStatement(db).execute({ name: params.name, version: params.version });
+    return row;
+  }
   const where = params.version === undefined ? eq(gates.name, params.name) : and(eq(gates.name, params.name), eq(gates.version, params.version));
   const [row] = await db.select().from(gates).where(where).orderBy(desc(gates.version)).limit(1);
   return row;

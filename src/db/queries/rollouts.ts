@@ -1,14 +1,19 @@
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import type { Verdict } from "../../analysis/types.js";
 import type { Database, DbOrTx } from "../client.js";
 import { rollouts } from "../schema/index.js";
+import { preparedPerDatabase } from "./prepared.js";
 import { cachedVerdict } from "./verdict-cache.js";
 
 export type RolloutRow = typeof rollouts.$inferSelect;
 export type NewRollout = typeof rollouts.$inferInsert;
 
+const findRolloutStatement = preparedPerDatabase((db) => db.select().from(rollouts).where(eq(rollouts.id, sql.placeholder("id"))).limit(1).prepare("find_rollout"));
+
 export async function findRollout(db: DbOrTx, params: { id: string }): Promise<RolloutRow | undefined> {
-  const [row] = await db.select().from(rollouts).where(eq(rollouts.id, params.id)).limit(1);
+  // A transaction's statements run on its own connection, so they are built there.
+  const [row] = db instanceof PgTransaction ? await db.select().from(rollouts).where(eq(rollouts.id, params.id)).limit(1) : await findRolloutStatement(db).execute({ id: params.id });
   return row;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clopperPearsonBounds } from "../../../src/analysis/sequential/baseline-bounds.js";
+import { clopperPearsonAt, clopperPearsonBounds } from "../../../src/analysis/sequential/baseline-bounds.js";
 import { betaMixtureInterval, betaMixtureLogBF, betaMixtureLogMarginal, type BetaPrior } from "../../../src/analysis/sequential/beta-mixture.js";
 import { dkwEpsilon, dkwLilEpsilon } from "../../../src/analysis/sequential/dkw-band.js";
 import { gammaPoissonInterval, gammaPoissonLogM } from "../../../src/analysis/sequential/gamma-poisson.js";
@@ -89,6 +89,18 @@ describe("SciPy references (refs.py)", () => {
       near(bounds.lower, lower, 1e-10);
       near(bounds.upper, upper, 1e-10);
     }
+  });
+
+  it("Clopper-Pearson bounds of one sample at a moving α, as a sequential test asks for them", () => {
+    const at = clopperPearsonAt(12, 1000);
+    // The second row above, then another α, then back: each answer is the bound at the α asked.
+    for (const alpha of [0.025 / 13, 0.025 / 13, 0.05, 0.025 / 13]) {
+      const direct = clopperPearsonBounds(12, 1000, alpha);
+      expect(at.lower(alpha)).toBe(direct.lower);
+      expect(at.upper(alpha)).toBe(direct.upper);
+    }
+    near(at.lower(0.025 / 13), 0.004391210942248046, 1e-10);
+    near(at.upper(0.025 / 13), 0.025703729005659363, 1e-10);
   });
 
   it("Student t upper quantile through the Beta quantile", () => {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
+import { HEAP_LIMIT_FLAG } from "../src/cli/commands/service.js";
 import { migrateDatabase, openDatabase } from "../src/db/client.js";
 
 /** Shared helpers of the service benchmarks: databases, the service as a child process, tables, results. */
@@ -66,10 +67,10 @@ export interface Service {
  */
 export async function startService(env: Record<string, string>, options: { dist?: string; timeoutMs?: number; withTelemetry?: boolean } = {}): Promise<Service> {
   const port = await freePort();
-  // `withTelemetry`: the OpenTelemetry SDK loaded first, as `npm start` does.
+  // As `npm start` runs it: its heap limit, and with `withTelemetry` the OpenTelemetry SDK loaded first.
   const args = options.dist
-    ? [...(options.withTelemetry ? ["--import", join(options.dist, "instrumentation.js")] : []), join(options.dist, "main.js")]
-    : ["--import", "tsx", ...(options.withTelemetry ? ["--import", "./src/instrumentation.ts"] : []), "src/main.ts"];
+    ? [HEAP_LIMIT_FLAG, ...(options.withTelemetry ? ["--import", join(options.dist, "instrumentation.js")] : []), join(options.dist, "main.js")]
+    : [HEAP_LIMIT_FLAG, "--import", "tsx", ...(options.withTelemetry ? ["--import", "./src/instrumentation.ts"] : []), "src/main.ts"];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: root,

@@ -7,8 +7,9 @@ import { createSilence, postAlerts, startAlertmanager, type AlertmanagerInstance
 import { startPrometheus, type PrometheusInstance } from "../helpers/prometheus.js";
 
 // DiskAlmostFull fires as soon as Prometheus starts, before the rollouts below start. NewErrors fires
-// only from `laterAt`, after they started.
-const laterAt = Math.floor(Date.now() / 1000) + 6;
+// only from `laterAt`, after they started: far enough ahead for a slow set-up (the daemons, a first
+// PGlite) on a loaded machine.
+const laterAt = Math.floor(Date.now() / 1000) + 25;
 const rules = `
 groups:
   - name: canary-gate
@@ -29,7 +30,7 @@ let alertmanager: AlertmanagerInstance;
 let t: TestApp;
 
 async function waitFor(what: string, ready: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 40_000;
   while (!(await ready())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -90,6 +91,7 @@ describe("monitor checks on a real Prometheus", () => {
   });
 
   it("fails when an alert starts firing after the rollout started", async () => {
+    expect(Date.now() / 1000, "the set-up took so long that NewErrors fires before the rollout starts").toBeLessThan(laterAt - 1);
     const id = await start("new-errors", "v2");
     expect(await evaluate(id)).toMatchObject({ verdict: "pending", checks: [{ result: "pass" }] });
     await waitFor("NewErrors to fire", () => firing("NewErrors"));
@@ -98,7 +100,7 @@ describe("monitor checks on a real Prometheus", () => {
     const details = await monitorsOf(id);
     expect(details.monitors[0]).toMatchObject({ name: "NewErrors", verdict: "alerting", labels: expect.objectContaining({ service: "shop" }) });
     expect(details.monitors[0].link).toContain(`${prometheus.url}/graph?g0.expr=`);
-  });
+  }, 60_000);
 
   it("errors (and halts, failing closed) when the alertname matches no rule", async () => {
     const verdict = await evaluate(await start("typo", "v1"));

@@ -29,7 +29,7 @@ function runEntryPoint(name: "main" | "migrate", withInstrumentation: boolean): 
   const script = fileURLToPath(new URL(`../../${name}.${extension}`, import.meta.url));
   const instrumentation = new URL(`../../instrumentation.${extension}`, import.meta.url).href;
   // process.execArgv carries tsx's loader when the CLI itself runs from source.
-  const args = [...process.execArgv, "--enable-source-maps", ...(withInstrumentation ? ["--import", instrumentation] : []), script];
+  const args = [...process.execArgv, "--enable-source-maps", ...heapLimit(), ...(withInstrumentation ? ["--import", instrumentation] : []), script];
   const child = spawn(process.execPath, args, { stdio: "inherit" });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   const signals: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGHUP"];
@@ -44,4 +44,16 @@ function runEntryPoint(name: "main" | "migrate", withInstrumentation: boolean): 
       resolve(code ?? (signal ? 1 : 0));
     });
   });
+}
+
+/**
+ * V8 sizes the old generation by the machine's memory (4 GB on a 24 GB host) and lets it fill far beyond
+ * the live heap (25-30 MB with 1,000 active rollouts) before a full collection. 1 GB keeps the service's
+ * RSS near its working set without slowing it; NODE_OPTIONS with its own --max-old-space-size wins.
+ */
+export const HEAP_LIMIT_FLAG = "--max-old-space-size=1024";
+
+function heapLimit(): string[] {
+  const given = `${process.env.NODE_OPTIONS ?? ""} ${process.execArgv.join(" ")}`;
+  return given.includes("--max-old-space-size") ? [] : [HEAP_LIMIT_FLAG];
 }
